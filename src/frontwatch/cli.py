@@ -1,0 +1,108 @@
+"""The `frontwatch` command. Subcommands parse arguments, call one library
+function and format its result; nothing else happens here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from frontwatch import config
+from frontwatch.errors import FrontwatchError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Frontwatch: sourced, geocoded situation pictures from conflict news.")
+kb_app = typer.Typer(no_args_is_help=True, help="Inspect and build the knowledge base index.")
+app.add_typer(kb_app, name="kb")
+
+KbOption = Annotated[list[Path] | None, typer.Option("--kb", help="Extra KB directory (repeatable).")]
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"frontwatch: error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _load_kb(kb_dirs: list[Path] | None):  # type: ignore[no-untyped-def]
+    from frontwatch.kb.index import load
+
+    return load(config.extra_kb_dirs(kb_dirs))
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    output_format: Annotated[str, typer.Option("--format", help="Output format.")] = "jsonl",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write records here instead of stdout.")] = None,
+    kb: KbOption = None,
+    max_doc_mb: Annotated[float | None, typer.Option(help="Skip documents larger than this (MB).")] = None,
+    show_progress: Annotated[bool | None, typer.Option("--progress/--no-progress",
+                                                       help="Progress bar on stderr (default: when a terminal).")] = None,
+) -> None:
+    """Read articles and write document and mention records as JSONL."""
+    from frontwatch.engines.local import Summary, progress, run, write_jsonl
+    from frontwatch.ingest.readers import iter_sources
+
+    if output_format != "jsonl":
+        _fail(f"unknown --format {output_format!r} (supported: jsonl)")
+    try:
+        knowledge = _load_kb(kb)
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    limit = int((max_doc_mb or config.max_doc_mb()) * 1_000_000)
+    sources = iter_sources(paths, max_doc_bytes=limit)
+    enabled = sys.stderr.isatty() if show_progress is None else show_progress
+    summary = Summary()
+    handle = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
+    try:
+        write_jsonl(run(progress(sources, enabled), knowledge, summary), handle)
+    finally:
+        if out:
+            handle.close()
+    for line in summary.details():
+        typer.echo(line, err=True)
+    typer.echo(summary.line(), err=True)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[list[Path], typer.Argument(help="Gold YAML files or directories of them.")],
+    output_format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    kb: KbOption = None,
+) -> None:
+    """Score extraction against gold annotations (precision / recall / F1)."""
+    from frontwatch.evaluate.report import format_json, format_table
+    from frontwatch.evaluate.scorer import evaluate_gold
+
+    try:
+        report = evaluate_gold(gold, _load_kb(kb))
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    typer.echo(format_json(report) if output_format == "json" else format_table(report))
+
+
+@kb_app.command("info")
+def kb_info(kb: KbOption = None) -> None:
+    """Build or load the KB index and print its size and load time."""
+    from frontwatch.kb.index import cache_dir, timed_load
+
+    try:
+        knowledge, seconds = timed_load(config.extra_kb_dirs(kb))
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    typer.echo(f"places: {len(knowledge.places)}")
+    typer.echo(f"actors: {len(knowledge.actors)}")
+    typer.echo(f"names: {len(knowledge.names)}")
+    typer.echo(f"cache: {cache_dir()} (digest {knowledge.digest})")
+    typer.echo(f"loaded in {seconds:.2f} s")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""Defaults in one place; environment variables and CLI flags override them.
+
+| variable | meaning | default |
+|---|---|---|
+| FRONTWATCH_CACHE_DIR | where the compiled KB index is cached | the user cache dir (platformdirs) |
+| FRONTWATCH_KB | extra KB directories, separated by the OS path separator | none |
+| FRONTWATCH_MAX_DOC_MB | largest single document read, in MB | 20 |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_MAX_DOC_MB = 20.0
+
+
+def max_doc_mb() -> float:
+    value = os.environ.get("FRONTWATCH_MAX_DOC_MB")
+    return float(value) if value else DEFAULT_MAX_DOC_MB
+
+
+def extra_kb_dirs(cli_dirs: list[Path] | None) -> list[Path]:
+    env = os.environ.get("FRONTWATCH_KB")
+    dirs = [Path(p) for p in env.split(os.pathsep) if p] if env else []
+    return dirs + list(cli_dirs or [])

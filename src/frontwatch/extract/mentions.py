@@ -1,0 +1,417 @@
+"""Find and link mentions of places, actors, people and organisations.
+
+The flow reads top to bottom:
+
+1. tokenise each sentence and fold every token (`kb.fold`);
+2. match the longest known name at each position against the KB name index;
+3. find capitalised chunks no KB name explains and type them as unknown
+   organisations (by head word) or people (by given name or context);
+4. link: places by document context (countries mentioned, population,
+   co-mentioned places); short names, generic references and demonym phrases
+   to actors by what else the document mentions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from frontwatch.ingest.segment import Sentence
+from frontwatch.kb.fold import ARTICLES, TOKEN_RE, fold_token, is_capitalised
+from frontwatch.kb.gazetteer import Place, distance_km
+from frontwatch.kb.index import (
+    ACTOR,
+    ALL_CAP,
+    EXACT_PREFIX,
+    FIRST_CAP,
+    FORCE,
+    GENERIC,
+    PLACE,
+    SHORT_NAME,
+    KnowledgeBase,
+)
+from frontwatch.records import MentionRecord
+
+# lower-case words allowed inside a capitalised name ("London School of Economics")
+CHUNK_PARTICLES = frozenset("of de la le du des del di da al el ad ar as ash at az ez bin ibn van von der "
+                            "for on".split())
+# only these may join tokens of one name: spaces, hyphens, apostrophes
+_JOINER = re.compile(r"[ \-\u2010\u2011\u2013']{1,3}")
+_ATTACHED_ARTICLE = re.compile(r"(?:[Aa][lrsdtzn]|[Ee][lrsdtzn]|[Aa]sh|[Ee]sh)[-\u2010\u2011]$")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+_APPOSITION_FILLERS = frozenset("a an the senior former deputy leading top veteran".split())
+MIN_FOREIGN_POPULATION = 100_000  # a place outside the document's countries must be this big
+CO_MENTION_KM = 300.0
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    raw: str
+    key: str
+    cap: bool
+    sentence_start: bool
+
+
+@dataclass
+class Match:
+    start: int
+    end: int
+    first: int  # index of first content token
+    count: int  # number of content tokens
+    codes: tuple[int, ...]
+    exact: bool = False
+
+
+@dataclass
+class DocumentContext:
+    """What the whole document says about where and who it is about."""
+
+    country_weight: Counter[str] = field(default_factory=Counter)
+    actor_count: Counter[int] = field(default_factory=Counter)
+    anchors: list[Place] = field(default_factory=list)
+
+    def focus(self) -> str | None:
+        top = self.country_weight.most_common(1)
+        return top[0][0] if top else None
+
+    def countries(self) -> set[str]:
+        return {c for c, w in self.country_weight.items() if w >= 1}
+
+
+def slug(text: str) -> str:
+    return _SLUG.sub("-", text.lower().replace("'", "")).strip("-")
+
+
+def _tokens(text: str, sentence: Sentence) -> list[Token]:
+    tokens: list[Token] = []
+    previous_end = sentence.start
+    for match in TOKEN_RE.finditer(text, sentence.start, sentence.end):
+        raw = match.group()
+        opening = not tokens or not text[previous_end:match.start()].strip(" \"'(")
+        tokens.append(Token(match.start(), match.end(), raw, fold_token(raw), is_capitalised(raw),
+                            sentence_start=opening and all(t.key == "" for t in tokens)))
+        previous_end = match.end()
+    return tokens
+
+
+def _joinable(text: str, left: Token, right: Token) -> bool:
+    return bool(_JOINER.fullmatch(text, left.end, right.start))
+
+
+class MentionFinder:
+    """Finds and links mentions in one document; one instance per document."""
+
+    def __init__(self, kb: KnowledgeBase, text: str, sentences: list[Sentence]) -> None:
+        self.kb = kb
+        self.text = text
+        self.sentences = sentences
+        self.common = kb.lexicon.get("common_words", frozenset())
+        self.org_heads = kb.lexicon.get("organisation_heads", frozenset())
+        self.given = kb.lexicon.get("given_names", frozenset())
+        self.cues_before = kb.lexicon.get("person_cues_before", frozenset())
+        self.cues_after = kb.lexicon.get("person_cues_after", frozenset())
+
+    # ------------------------------------------------------------ matching
+
+    def _content(self, tokens: list[Token]) -> tuple[list[Token], list[bool]]:
+        """Tokens without bare articles, and whether each joins the next one."""
+        content = [t for t in tokens if t.key]
+        joins = [
+            _joinable(self.text, a, b) or self._joined_by_article(a, b)
+            for a, b in zip(content, content[1:], strict=False)
+        ]
+        return content, joins
+
+    def _joined_by_article(self, left: Token, right: Token) -> bool:
+        between = self.text[left.end:right.start]
+        words = TOKEN_RE.findall(between)
+        return len(words) == 1 and words[0].lower() in ARTICLES and len(between) <= len(words[0]) + 3
+
+    def _case_ok(self, code: int, tokens: list[Token]) -> bool:
+        rule = code & 0b11
+        if rule == ALL_CAP:
+            if not (tokens[0].cap and tokens[-1].cap):
+                return False
+            if not all(t.cap or t.raw.lower() in CHUNK_PARTICLES for t in tokens):
+                return False
+            if len(tokens) == 1 and (tokens[0].raw in self.common or len(tokens[0].raw) < 3):
+                return False  # "Best", "Hope", "To": words first, places second
+            return True
+        if rule == FIRST_CAP:
+            return tokens[0].cap
+        return True
+
+    def match_sentence(self, content: list[Token], joins: list[bool]) -> list[Match]:
+        names = self.kb.names
+        first_lengths = self.kb.first_lengths
+        matches: list[Match] = []
+        i = 0
+        while i < len(content):
+            token = content[i]
+            found: Match | None = None
+            longest = first_lengths.get(token.key, 0)
+            # how far the name can extend without crossing punctuation
+            reach = 1
+            while reach < longest and i + reach < len(content) and joins[i + reach - 1]:
+                reach += 1
+            for n in range(min(longest, reach), 0, -1):
+                part = content[i:i + n]
+                codes = names.get("".join(t.key for t in part))
+                if codes:
+                    valid = tuple(c for c in codes if self._case_ok(c, part))
+                    if valid:
+                        found = Match(self._span_start(token), part[-1].end, i, n, valid)
+                        break
+            if token.raw.isupper() and len(token.raw) > 1:
+                codes = names.get(EXACT_PREFIX + token.raw)
+                if codes and (found is None or found.count == 1):
+                    found = Match(token.start, token.end, i, 1, codes, exact=True)
+            if found:
+                matches.append(found)
+                i += found.count
+            else:
+                i += 1
+        return matches
+
+    def _span_start(self, token: Token) -> int:
+        """Include an attached Arabic article ("al-Bu Kamal", "al-Assad")."""
+        before = self.text[max(0, token.start - 4):token.start]
+        attached = _ATTACHED_ARTICLE.search(before)
+        if attached and (attached.start() == 0 or not before[attached.start() - 1].isalnum()):
+            return token.start - (len(before) - attached.start())
+        return token.start
+
+    # ------------------------------------------------------------ unknown entities
+
+    def chunks(self, content: list[Token], joins: list[bool]) -> list[tuple[int, int]]:
+        """(first, count) of maximal capitalised runs, particles allowed inside."""
+        runs: list[tuple[int, int]] = []
+        i = 0
+        while i < len(content):
+            if not content[i].cap or content[i].raw in {"The", "A", "An"}:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(content) and joins[j] and (
+                content[j + 1].cap or content[j + 1].raw in CHUNK_PARTICLES
+            ):
+                j += 1
+            while j > i and not content[j].cap:
+                j -= 1
+            runs.append((i, j - i + 1))
+            i = j + 1
+        return runs
+
+    def classify_chunk(self, content: list[Token], first: int, count: int) -> str | None:
+        """'organisation', 'person' or None for a capitalised run no KB name covers."""
+        words = content[first:first + count]
+        raws = [t.raw for t in words]
+        if any(raw in self.org_heads for raw in raws[1:]) or (count >= 2 and raws[0] in self.org_heads
+                                                               and any(r in CHUNK_PARTICLES for r in raws)):
+            return "organisation"
+        if not 2 <= count <= 4 or any(raw.isupper() for raw in raws):
+            return None
+        if any(raw in self.common or raw.lower() in CHUNK_PARTICLES for raw in raws[1:]):
+            return None
+        if raws[0] in self.common and raws[0] not in self.given:
+            return None
+        if raws[0] in self.given:
+            return "person"
+        before = self.text[max(0, words[0].start - 30):words[0].start].rstrip(" ,").split()
+        before_two = " ".join(before[-2:])
+        if before and (before[-1] in self.cues_before or before_two in self.cues_before):
+            return "person"
+        after = TOKEN_RE.findall(self.text[words[-1].end:words[-1].end + 40])
+        # skip "a", "the", "senior", "former": ", a senior analyst at ..."
+        after = [w for w in after[:4] if w.lower() not in _APPOSITION_FILLERS]
+        if after and after[0] in self.cues_after:
+            return "person"
+        return None
+
+    # ------------------------------------------------------------ the whole document
+
+    def find(self, doc_id: str) -> list[MentionRecord]:
+        pending: list[tuple[Match, list[Token]]] = []
+        unknown: list[tuple[int, int, str, str]] = []
+        for sentence in self.sentences:
+            content, joins = self._content(_tokens(self.text, sentence))
+            if not content:
+                continue
+            matches = self.match_sentence(content, joins)
+            covered = {m.first + k: m for m in matches for k in range(m.count)}
+            for first, count in self.chunks(content, joins):
+                inner = {id(covered[k]) for k in range(first, first + count) if k in covered}
+                whole = [covered[first]] if first in covered and covered[first].count == count else []
+                if whole and self._is_actor_match(whole[0]):
+                    continue
+                kind = self.classify_chunk(content, first, count)
+                if kind is None or (whole and kind == "person"):
+                    continue  # a name the gazetteer knows whole is not overruled by context cues
+                matches = [m for m in matches if id(m) not in inner]
+                surface_tokens = content[first:first + count]
+                unknown.append((surface_tokens[0].start, surface_tokens[-1].end, kind,
+                                self.text[surface_tokens[0].start:surface_tokens[-1].end]))
+            pending.extend((m, content[m.first:m.first + m.count]) for m in matches)
+        return self._link(doc_id, pending, unknown)
+
+    def _is_actor_match(self, match: Match) -> bool:
+        return any((code >> 2) & 0b111 in (ACTOR, SHORT_NAME, FORCE) for code in match.codes)
+
+    def _link(self, doc_id: str, pending: list[tuple[Match, list[Token]]],
+              unknown: list[tuple[int, int, str, str]]) -> list[MentionRecord]:
+        kb = self.kb
+        context = DocumentContext()
+        for match, _ in pending:
+            kinds = [(c >> 5, (c >> 2) & 0b111) for c in match.codes]
+            actor_refs = [ref for ref, kind in kinds if kind in (ACTOR, FORCE)]
+            if actor_refs:
+                context.actor_count[actor_refs[0]] += 1
+                country = kb.actors[actor_refs[0]].country
+                if country:
+                    context.country_weight[country] += 1
+                continue
+            places = [kb.place(ref) for ref, kind in kinds if kind == PLACE]
+            countries = [p for p in places if p.feature == "COUNTRY"]
+            if countries:
+                context.country_weight[countries[0].country] += 2
+            elif len(places) == 1 and (places[0].curated or places[0].population >= MIN_FOREIGN_POPULATION):
+                # only names that are unambiguous *and* notable say where a story is;
+                # a lone village match ("Sunni" -> Suni, Italy) must not vouch for itself
+                context.country_weight[places[0].country] += 1
+                context.anchors.append(places[0])
+        for token in TOKEN_RE.findall(self.text):
+            iso = kb.demonyms.get(token)
+            if iso:
+                context.country_weight[iso] += 1
+
+        records: list[MentionRecord] = []
+        for match, tokens in pending:
+            record = self._link_one(doc_id, match, context)
+            if record is not None:
+                records.append(record)
+        known_people: dict[str, tuple[str, str]] = {}
+        for start, end, kind, surface in unknown:
+            entity_id = f"{kind}:{slug(surface)}"
+            records.append(MentionRecord(doc_id=doc_id, start=start, end=end, surface=surface,
+                                         entity_type=kind, entity_id=entity_id, name=surface,  # type: ignore[arg-type]
+                                         link="unknown"))
+            if kind == "person":
+                known_people[surface.split()[-1]] = (entity_id, surface)
+        records.extend(self._surname_mentions(doc_id, known_people, records))
+        records.sort(key=lambda r: (r.start, r.end))
+        return records
+
+    def _surname_mentions(self, doc_id: str, people: dict[str, tuple[str, str]],
+                          existing: list[MentionRecord]) -> list[MentionRecord]:
+        """Later references to an unknown person by surname alone ("Drevon said")."""
+        if not people:
+            return []
+        taken = [(r.start, r.end) for r in existing]
+        extra: list[MentionRecord] = []
+        pattern = re.compile(r"\b(" + "|".join(re.escape(s) for s in people) + r")\b")
+        for sentence in self.sentences:
+            for found in pattern.finditer(self.text, sentence.start, sentence.end):
+                if any(s < found.end() and found.start() < e for s, e in taken):
+                    continue
+                entity_id, name = people[found.group(1)]
+                extra.append(MentionRecord(doc_id=doc_id, start=found.start(), end=found.end(),
+                                           surface=found.group(), entity_type="person", entity_id=entity_id,
+                                           name=name, link="short_name"))
+        return extra
+
+    def _link_one(self, doc_id: str, match: Match, context: DocumentContext) -> MentionRecord | None:
+        kb = self.kb
+        surface = self.text[match.start:match.end]
+        by_kind: dict[int, list[int]] = {}
+        for code in match.codes:
+            by_kind.setdefault((code >> 2) & 0b111, []).append(code >> 5)
+        for kind in (ACTOR, FORCE, SHORT_NAME):
+            if kind in by_kind:
+                ref = self._pick_actor(by_kind[kind], context, short=kind == SHORT_NAME)
+                link = {ACTOR: "alias", FORCE: "demonym", SHORT_NAME: "short_name"}[kind]
+                return self._actor_record(doc_id, match, surface, ref, link, context)
+        if PLACE in by_kind:
+            place = self._pick_place(by_kind[PLACE], context)
+            if place is None:
+                return None
+            return MentionRecord(doc_id=doc_id, start=match.start, end=match.end, surface=surface,
+                                 entity_type="place", entity_id=place.entity_id, name=place.name,
+                                 link="name" if place.name == surface else "alias",
+                                 geonames_id=place.geonames_id, lat=place.lat, lon=place.lon,
+                                 country=place.country or None, admin1=place.admin1, feature=place.feature)
+        if GENERIC in by_kind:
+            ref = self._resolve_generic(by_kind[GENERIC], context)
+            if ref is None:
+                return None
+            return self._actor_record(doc_id, match, surface, ref, "generic", context)
+        return None
+
+    def _actor_record(self, doc_id: str, match: Match, surface: str, ref: int, link: str,
+                      context: DocumentContext) -> MentionRecord:
+        actor = self.kb.actors[ref]
+        if link == "alias" and surface == actor.name:
+            link = "name"
+        side = actor.side
+        if actor.kind in ("state", "state_force", "government") and actor.country == context.focus():
+            side = "government"  # a state's own forces in its own theatre
+        return MentionRecord(doc_id=doc_id, start=match.start, end=match.end, surface=surface,
+                             entity_type=actor.entity_type, entity_id=actor.entity_id,  # type: ignore[arg-type]
+                             name=actor.name, link=link, wikidata=actor.wikidata,  # type: ignore[arg-type]
+                             side=side, aliases_matched=[surface])
+
+    def _pick_actor(self, refs: list[int], context: DocumentContext, *, short: bool) -> int:
+        if len(refs) == 1:
+            return refs[0]
+        countries = context.countries()
+
+        def rank(ref: int) -> tuple[int, int, int]:
+            actor = self.kb.actors[ref]
+            return (context.actor_count[ref], int(actor.country in countries), -refs.index(ref))
+
+        return max(refs, key=rank)
+
+    def _resolve_generic(self, groups: list[int], context: DocumentContext) -> int | None:
+        tags = {tag for g in groups for tag in self.kb.generic_tags[g]}
+        mentioned = [(count, ref) for ref, count in context.actor_count.items()
+                     if tags.intersection(self.kb.actors[ref].tags)]
+        if mentioned:
+            return max(mentioned)[1]
+        for country, _ in context.country_weight.most_common():
+            for ref, actor in enumerate(self.kb.actors):
+                if actor.country == country and tags.intersection(actor.default_for):
+                    return ref
+        return None
+
+    def _pick_place(self, refs: list[int], context: DocumentContext) -> Place | None:
+        countries = context.countries()
+        total = max(context.country_weight.values(), default=1)
+        best: tuple[float, Place] | None = None
+        for ref in refs:
+            place = self.kb.place(ref)
+            in_doc = place.country in countries
+            if not (in_doc or place.curated or place.feature == "COUNTRY"
+                    or place.population >= MIN_FOREIGN_POPULATION):
+                continue
+            score = 0.5 * math.log10(place.population + 10)
+            if in_doc:
+                score += 2 + 2 * context.country_weight[place.country] / total
+            if place.curated:
+                score += 1.5
+            if place.feature == "COUNTRY":
+                score += 1
+            if any(a.entity_id != place.entity_id and
+                   distance_km(a.lat, a.lon, place.lat, place.lon) < CO_MENTION_KM for a in context.anchors):
+                score += 1.5
+            if best is None or score > best[0]:
+                best = (score, place)
+        return best[1] if best else None
+
+
+def find_mentions(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sentence]) -> list[MentionRecord]:
+    """All linked mentions in the given sentences of a cleaned text."""
+    return MentionFinder(kb, text, sentences).find(doc_id)

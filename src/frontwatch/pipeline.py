@@ -1,0 +1,66 @@
+"""The per-document function: one source document + the KB -> records.
+
+It is pure (no I/O, no global state besides the loaded KB) so that engines can
+run it on one core, many processes or a cluster unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from frontwatch.extract.mentions import find_mentions
+from frontwatch.ingest.clean import CleanText, clean
+from frontwatch.ingest.segment import Sentence, segment
+from frontwatch.kb.fold import fold_name
+from frontwatch.kb.index import KnowledgeBase
+from frontwatch.records import DocumentRecord, MentionRecord, OutputRecord, SourceDocument
+
+
+def known_name_test(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
+    """A predicate telling the cleaner whether a word is a name the KB knows."""
+    names = kb.names
+
+    def is_known(word: str) -> bool:
+        return fold_name(word) in names or ("=" + word) in names
+
+    return is_known
+
+
+def article_sentences(cleaned: CleanText) -> list[Sentence]:
+    """Sentences of the cleaned text outside excluded spans."""
+    sentences: list[Sentence] = []
+    position = 0
+    for span in sorted(cleaned.excluded, key=lambda s: s.start):
+        sentences.extend(segment(cleaned.text, position, span.start))
+        position = max(position, span.end)
+    sentences.extend(segment(cleaned.text, position, len(cleaned.text)))
+    return sentences
+
+
+def process(source: SourceDocument, kb: KnowledgeBase) -> list[OutputRecord]:
+    """Clean, segment, and find mentions in one document."""
+    cleaned = clean(source.text, is_known_name=known_name_test(kb),
+                    common_words=kb.lexicon.get("common_words", frozenset()))
+    sha = hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest()
+    doc_id = source.doc_id or hashlib.sha256(source.text.encode("utf-8")).hexdigest()[:16]
+    document = DocumentRecord(
+        doc_id=doc_id, title=source.title, outlet=source.outlet, url=source.url,
+        published=source.published, language=source.language, text_sha256=sha,
+        excluded=cleaned.excluded, repairs=cleaned.repairs, source=source.source, text=cleaned.text,
+    )
+    sentences = article_sentences(cleaned)
+    mentions: list[MentionRecord] = find_mentions(kb, doc_id, cleaned.text, sentences)
+    return [document, *mentions]
+
+
+def article_ranges(document: DocumentRecord) -> list[tuple[int, int]]:
+    """The (start, end) ranges of a document's text that are not excluded."""
+    ranges: list[tuple[int, int]] = []
+    position = 0
+    for span in sorted(document.excluded, key=lambda s: s.start):
+        if span.start > position:
+            ranges.append((position, span.start))
+        position = max(position, span.end)
+    if position < len(document.text):
+        ranges.append((position, len(document.text)))
+    return ranges

@@ -1,0 +1,188 @@
+"""The typed records that flow between stages and out of `frontwatch extract`.
+
+The output records (`DocumentRecord`, `MentionRecord`, `EventRecord`, `QuoteRecord`)
+are the JSONL contract of DESIGN.md: one JSON object per line, `record` names the
+kind. Offsets are character offsets into the document's cleaned text (the
+`text` field of the document record) and `text == doc_text[start:end]` holds.
+
+Additions to the contract, made deliberately (see README "Record contracts"):
+`document.text` (the cleaned text, so outside tools can check spans),
+`document.source` (where it was read from), `document.repairs` (edits the
+cleaner made) and `mention.link` (how a mention was linked).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EntityType = Literal["place", "actor", "person", "organisation"]
+Modality = Literal["asserted", "reported", "hedged", "hypothetical", "negated", "planned"]
+LinkKind = Literal["name", "alias", "generic", "demonym", "short_name", "unknown"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- input side
+
+
+class SourceDocument(Record):
+    """One article as a reader produced it, before cleaning."""
+
+    text: str
+    doc_id: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    source: str = "-"
+
+
+class Skipped(Record):
+    """An input that could not be read, with the reason (for the batch summary)."""
+
+    source: str
+    reason: str
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+class ExcludedSpan(Record):
+    start: int
+    end: int
+    reason: Literal["reader_comment", "repeated_paragraph", "boilerplate"]
+    text: str
+
+
+class Repair(Record):
+    """An edit the cleaner made; `start`/`end` are in the cleaned text."""
+
+    kind: Literal["glued_sentence", "missing_space", "whitespace"]
+    start: int
+    end: int
+    original_start: int
+    original_end: int
+
+
+# ---------------------------------------------------------------- output records
+
+
+class DocumentRecord(Record):
+    record: Literal["document"] = "document"
+    doc_id: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    text_sha256: str
+    excluded: list[ExcludedSpan] = Field(default_factory=list)
+    repairs: list[Repair] = Field(default_factory=list)
+    source: str = "-"
+    text: str
+
+
+class MentionRecord(Record):
+    record: Literal["mention"] = "mention"
+    doc_id: str
+    start: int
+    end: int
+    surface: str
+    entity_type: EntityType
+    entity_id: str
+    name: str
+    link: LinkKind = "name"
+    # places
+    geonames_id: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    admin1: str | None = None
+    feature: str | None = None
+    # actors
+    wikidata: str | None = None
+    side: str | None = None
+    aliases_matched: list[str] | None = None
+
+
+class Actor(Record):
+    entity_id: str
+    name: str
+    side: str | None = None
+
+
+class Location(Record):
+    entity_id: str
+    name: str
+    geonames_id: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    admin1: str | None = None
+    feature: str | None = None
+    precision: Literal[1, 2, 3] = 1
+
+
+class Plover(Record):
+    type: str
+    mode: str | None = None
+
+
+class Attribution(Record):
+    source: str
+    kind: Literal["named", "anonymous", "outlet"]
+
+
+class ControlChange(Record):
+    place: str
+    new_controller: str | None = None
+    previous_controller: str | None = None
+
+
+class Evidence(Record):
+    start: int
+    end: int
+    text: str
+
+
+class EventRecord(Record):
+    record: Literal["event"] = "event"
+    doc_id: str
+    event_id: str
+    event_type: str
+    sub_event_type: str
+    plover: Plover
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    location: Location | None = None
+    date: str | None = None
+    date_precision: Literal["day", "month", "year", "unknown"] = "unknown"
+    modality: Modality = "asserted"
+    attribution: Attribution | None = None
+    control_change: ControlChange | None = None
+    evidence: Evidence
+    confidence: float = 0.5
+
+
+class Speaker(Record):
+    entity_id: str
+    name: str
+
+
+class QuoteRecord(Record):
+    record: Literal["quote"] = "quote"
+    doc_id: str
+    speaker: Speaker | None = None
+    affiliation: str | None = None
+    via: str | None = None
+    text: str
+    start: int
+    end: int
+
+
+OutputRecord = DocumentRecord | MentionRecord | EventRecord | QuoteRecord
