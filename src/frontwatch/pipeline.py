@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 
+from frontwatch.extract.dates import parse_published
+from frontwatch.extract.events import find_events
 from frontwatch.extract.mentions import find_mentions
+from frontwatch.extract.quotes import find_quotes
 from frontwatch.ingest.clean import CleanText, clean
 from frontwatch.ingest.segment import Sentence, segment
 from frontwatch.kb.fold import fold_name
@@ -38,7 +41,7 @@ def article_sentences(cleaned: CleanText) -> list[Sentence]:
 
 
 def process(source: SourceDocument, kb: KnowledgeBase) -> list[OutputRecord]:
-    """Clean, segment, and find mentions in one document."""
+    """Clean, segment, find mentions, events and quotes in one document."""
     cleaned = clean(source.text, is_known_name=known_name_test(kb),
                     common_words=kb.lexicon.get("common_words", frozenset()))
     sha = hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest()
@@ -50,7 +53,16 @@ def process(source: SourceDocument, kb: KnowledgeBase) -> list[OutputRecord]:
     )
     sentences = article_sentences(cleaned)
     mentions: list[MentionRecord] = find_mentions(kb, doc_id, cleaned.text, sentences)
-    return [document, *mentions]
+    glued_starts = {repair.end for repair in cleaned.repairs if repair.kind == "glued_sentence"}
+    events = find_events(kb, doc_id, cleaned.text, sentences, mentions, parse_published(source.published),
+                         glued_starts)
+    quotes = find_quotes(kb, doc_id, cleaned.text, sentences, mentions, media_ids(kb))
+    return [document, *mentions, *events, *quotes]
+
+
+def media_ids(kb: KnowledgeBase) -> set[str]:
+    """Entity ids of news outlets (attribution kind "outlet", quote "via")."""
+    return {actor.entity_id for actor in kb.actors if actor.kind == "media"}
 
 
 def article_ranges(document: DocumentRecord) -> list[tuple[int, int]]:

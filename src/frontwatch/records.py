@@ -161,7 +161,7 @@ class EventRecord(Record):
     actor2: Actor | None = None
     location: Location | None = None
     date: str | None = None
-    date_precision: Literal["day", "month", "year", "unknown"] = "unknown"
+    date_precision: Literal["day", "week", "month", "year", "unknown"] = "unknown"
     modality: Modality = "asserted"
     attribution: Attribution | None = None
     control_change: ControlChange | None = None

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from frontwatch.evaluate.events import score_events, score_quotes
 from frontwatch.evaluate.gold import GoldFile, GoldMention, expand_mentions, gold_files, load_gold
 from frontwatch.evaluate.metrics import PRF, Accuracy
 from frontwatch.kb.gazetteer import distance_km
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.pipeline import article_ranges, process
-from frontwatch.records import DocumentRecord, MentionRecord, OutputRecord, SourceDocument
+from frontwatch.records import DocumentRecord, EventRecord, MentionRecord, OutputRecord, QuoteRecord, SourceDocument
 
 GEOCODING_KM = 161.0
 ENTITY_TYPES = ("place", "actor", "person", "organisation")
@@ -131,8 +132,13 @@ def evaluate_file(gold: GoldFile, kb: KnowledgeBase, report: Report) -> list[Out
     predicted = [r for r in records if isinstance(r, MentionRecord)]
     errors: list[dict[str, Any]] = []
     score_mentions(kb, gold_mentions, predicted, report, errors)
+    events = [r for r in records if isinstance(r, EventRecord)]
+    score_events(gold, document.text, events, report.scores, report.accuracies, errors)
+    quotes = [r for r in records if isinstance(r, QuoteRecord)]
+    score_quotes(gold, quotes, lambda slug: gold_entity_id(kb, slug), report.scores)
     for error in errors:
-        error["text"] = document.text[error["start"]:error["end"]]
+        if "start" in error:
+            error["text"] = document.text[error["start"]:error["end"]]
         error["file"] = gold.path.name
     report.errors.extend(errors)
     report.files[gold.path.name] = {"gold_mentions": len(gold_mentions), "predicted_mentions": len(predicted),

@@ -1,0 +1,103 @@
+"""Dates of events, anchored to the article's publication date.
+
+Our patterns find the date expression and decide its precision; dateparser
+turns the expression into a date (it cannot find "since October 2017" or
+"earlier this month" in running text on its own). Events with no date in
+their sentence inherit the publication date with precision "week": wire
+reports describe what happened in the days before publication.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}\b", re.I), "day"),
+    (re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I), "day"),
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "day"),
+    (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b", re.I), "day_no_year"),
+    (re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)", re.I), "day_no_year"),
+    (re.compile(rf"\b(?:{_MONTHS})\s+(?:of\s+)?\d{{4}}\b", re.I), "month"),
+    (re.compile(r"\b(?:in|since|from|until|by|during|of|early|late|mid-?)\s+((?:19|20)\d{2})\b", re.I), "year"),
+    (re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b", re.I), "today"),
+    (re.compile(r"\b(?:yesterday|last night)\b", re.I), "yesterday"),
+    (re.compile(r"\bon\s+(?:" + "|".join(_WEEKDAYS) + r")\b", re.I), "weekday"),
+    (re.compile(r"\b(?:earlier this month|this month)\b", re.I), "this_month"),
+    (re.compile(r"\blast month\b", re.I), "last_month"),
+    (re.compile(r"\b(?:last week|earlier this week|this week)\b", re.I), "week"),
+]
+
+
+@lru_cache(maxsize=4096)
+def _parse(expression: str, anchor: date | None) -> date | None:
+    import dateparser
+
+    settings: dict[str, object] = {"PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past",
+                                   "RETURN_AS_TIMEZONE_AWARE": False}
+    if anchor is not None:
+        from datetime import datetime
+
+        settings["RELATIVE_BASE"] = datetime(anchor.year, anchor.month, anchor.day)
+    parsed = dateparser.parse(expression, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    return parsed.date() if parsed else None
+
+
+def anchor_date(text: str, published: date | None) -> tuple[str | None, str]:
+    """(ISO date or None, precision) for the first date expression in text."""
+    best: tuple[int, str, str] | None = None
+    for pattern, kind in _PATTERNS:
+        found = pattern.search(text)
+        if found and (best is None or found.start() < best[0]):
+            best = (found.start(), kind, found.group(found.lastindex or 0))
+    if best is None:
+        if published is None:
+            return None, "unknown"
+        return published.isoformat(), "week"
+    _, kind, expression = best
+    return _resolve(kind, expression, published)
+
+
+def _resolve(kind: str, expression: str, published: date | None) -> tuple[str | None, str]:
+    if kind == "year":
+        return re.search(r"\d{4}", expression).group(), "year"  # type: ignore[union-attr]
+    if kind == "month":
+        parsed = _parse(expression, published)
+        return (parsed.strftime("%Y-%m"), "month") if parsed else (None, "unknown")
+    if kind in ("day", "day_no_year"):
+        parsed = _parse(expression, published)
+        if parsed is None:
+            return None, "unknown"
+        if kind == "day_no_year" and published is not None and parsed > published:
+            parsed = parsed.replace(year=parsed.year - 1)  # "on 3 December" in a January article
+        return parsed.isoformat(), "day"
+    if published is None:
+        return None, "unknown"
+    if kind == "today":
+        return published.isoformat(), "day"
+    if kind == "yesterday":
+        return (published - timedelta(days=1)).isoformat(), "day"
+    if kind == "weekday":
+        weekday = _WEEKDAYS.index(expression.split()[-1].lower())
+        delta = (published.weekday() - weekday) % 7
+        return (published - timedelta(days=delta)).isoformat(), "day"
+    if kind == "this_month":
+        return published.strftime("%Y-%m"), "month"
+    if kind == "last_month":
+        first = published.replace(day=1) - timedelta(days=1)
+        return first.strftime("%Y-%m"), "month"
+    return published.isoformat(), "week"
+
+
+def parse_published(value: str | None) -> date | None:
+    """The publication date of a document record, if it is an ISO date."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,113 @@
+"""Event classes and cue words from `data/events.yaml` and `data/cues.yaml`,
+validated and compiled once per process."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from frontwatch.errors import KBError
+from frontwatch.kb.loading import DATA_DIR, load_yaml
+
+
+@dataclass(frozen=True)
+class EventClass:
+    id: str
+    event_type: str
+    sub_event_type: str
+    government_sub_event_type: str | None
+    plover_type: str
+    plover_mode: str | None
+    control: str | None  # "gain" | "lose" | None
+    nominal: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    event_class: EventClass
+    weak: bool
+
+
+def phrase_regex(phrases: list[str] | frozenset[str] | set[str]) -> re.Pattern[str]:
+    """One case-insensitive whole-word alternation, longest phrase first."""
+    ordered = sorted({p.lower() for p in phrases}, key=lambda p: (-len(p), p))
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return re.compile(r"(?<![\w'])(?:" + body + r")(?![\w])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    triggers: dict[str, Trigger]
+    trigger_re: re.Pattern[str]
+    modality_before: dict[str, re.Pattern[str]]
+    hypothetical_after: re.Pattern[str]
+    attribution_verbs: re.Pattern[str]
+    anonymous_heads: re.Pattern[str]
+    implied_actors: dict[str, str]
+    implied_re: re.Pattern[str]
+    destination_words: frozenset[str]
+    area_words: re.Pattern[str]
+    generic_objects: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """Compile the event and cue data (once per process)."""
+    path = DATA_DIR / "events.yaml"
+    data = load_yaml(path)
+    event_types: dict[str, str] = {}
+    for event_type, subs in (data.get("acled_event_types") or {}).items():
+        for sub in subs:
+            event_types[sub] = event_type
+    triggers: dict[str, Trigger] = {}
+    for index, entry in enumerate(data.get("classes") or []):
+        where = f"classes[{index}]"
+        if not isinstance(entry, dict) or "id" not in entry or "sub_event_type" not in entry:
+            raise KBError(str(path), where, "needs `id` and `sub_event_type`")
+        sub = entry["sub_event_type"]
+        if sub not in event_types:
+            raise KBError(str(path), f"{where} ({entry['id']})", f"unknown ACLED sub-event type {sub!r}")
+        government_sub = entry.get("government_sub_event_type")
+        if government_sub is not None and government_sub not in event_types:
+            raise KBError(str(path), f"{where} ({entry['id']})", f"unknown ACLED sub-event type {government_sub!r}")
+        plover = entry.get("plover") or {}
+        event_class = EventClass(
+            id=entry["id"], event_type=event_types[sub], sub_event_type=sub,
+            government_sub_event_type=government_sub, plover_type=str(plover.get("type", "OTHER")),
+            plover_mode=plover.get("mode"), control=entry.get("control"),
+            nominal=frozenset(str(n).lower() for n in entry.get("nominal") or []),
+        )
+        for weak, key in ((False, "triggers"), (False, "nominal"), (True, "weak_triggers")):
+            for phrase in entry.get(key) or []:
+                triggers.setdefault(str(phrase).lower(), Trigger(event_class, weak))
+    cues = load_yaml(DATA_DIR / "cues.yaml")
+    modality = cues.get("modality") or {}
+    attribution = cues.get("attribution") or {}
+    implied = {str(k).lower(): str(v) for k, v in (cues.get("implied_actors") or {}).items()}
+    return Lexicon(
+        triggers=triggers,
+        trigger_re=phrase_regex(set(triggers)),
+        modality_before={name: phrase_regex(spec.get("before") or []) for name, spec in modality.items()},
+        hypothetical_after=phrase_regex((modality.get("hypothetical") or {}).get("after") or []),
+        attribution_verbs=phrase_regex(attribution.get("verbs") or []),
+        anonymous_heads=phrase_regex(attribution.get("anonymous_heads") or []),
+        implied_actors=implied,
+        implied_re=phrase_regex(set(implied)),
+        destination_words=frozenset(cues.get("destination_words") or []),
+        area_words=phrase_regex(cues.get("area_words") or []),
+        generic_objects=frozenset(cues.get("generic_objects") or []),
+    )
+
+
+def acled_event_type(sub_event_type: str) -> str:
+    """The ACLED event type of a sub-event type name."""
+    for trigger in load_lexicon().triggers.values():
+        event_class = trigger.event_class
+        if event_class.sub_event_type == sub_event_type:
+            return event_class.event_type
+    data = load_yaml(DATA_DIR / "events.yaml")
+    for event_type, subs in (data.get("acled_event_types") or {}).items():
+        if sub_event_type in subs:
+            return str(event_type)
+    return "Strategic developments"

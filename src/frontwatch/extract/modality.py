@@ -1,0 +1,77 @@
+"""Modality and attribution of an event, from cue words around its trigger.
+
+Precedence, strongest first: negated > hedged > hypothetical > planned >
+reported > asserted. A claim that is attributed *and* hedged is hedged (the
+attribution is still recorded).
+"""
+
+from __future__ import annotations
+
+import re
+
+from frontwatch.extract.lexicon import Lexicon
+from frontwatch.records import Attribution, MentionRecord
+
+NEGATION_WINDOW = 60  # characters before the trigger a negation may stand
+_NOT_ONLY = re.compile(r"\bnot\s+only\b", re.IGNORECASE)
+_ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?([^,.;:]+)", re.IGNORECASE)
+_REPORTING_CLAUSE = re.compile(r"(?:^|[,;:]\s*)([^,;:]{3,80}?)\s+(?:say|says|said|told|tell|tells|claim|claims|"
+                               r"claimed|reported|reports|stated|announced|confirmed|warned|added)\b",
+                               re.IGNORECASE)
+_REPORTING_AFTER = re.compile(r",\s*(?:said|says|according to|told)\s+([^,.;]{3,60})", re.IGNORECASE)
+
+
+def modality(lexicon: Lexicon, text: str, clause_start: int, trigger_start: int, trigger_end: int,
+             clause_end: int, attributed: bool) -> str:
+    """The modality of the event whose trigger is text[trigger_start:trigger_end]."""
+    before = text[clause_start:trigger_start]
+    near = text[max(clause_start, trigger_start - NEGATION_WINDOW):trigger_start]
+    negation = lexicon.modality_before["negated"].search(near)
+    if negation and not _NOT_ONLY.search(near[negation.start():]):
+        return "negated"
+    if lexicon.modality_before["hedged"].search(before):
+        return "hedged"
+    if lexicon.modality_before["hypothetical"].search(before):
+        return "hypothetical"
+    # a nominal trigger as subject of a modal verb: "the fall of the city would mean"
+    if lexicon.hypothetical_after.search(text, trigger_end, min(clause_end, trigger_end + 60)):
+        after = text[trigger_end:min(clause_end, trigger_end + 60)]
+        first = lexicon.hypothetical_after.search(after)
+        if first and not re.search(r"\b(?:said|says|told)\b", after[:first.start()]):
+            return "hypothetical"
+    if lexicon.modality_before["planned"].search(before):
+        return "planned"
+    return "reported" if attributed else "asserted"
+
+
+def attribution(lexicon: Lexicon, text: str, start: int, end: int,
+                mentions: list[MentionRecord], media_ids: set[str]) -> Attribution | None:
+    """Who the sentence text[start:end] is attributed to, if anyone."""
+    sentence = text[start:end]
+    source: str | None = None
+    offset = 0
+    found = _ACCORDING_TO.search(sentence)
+    if found:
+        source, offset = found.group(1).strip(), found.start(1)
+    else:
+        found = _REPORTING_CLAUSE.search(sentence)
+        if found and not re.match(r"(?:it|this|that|there)\b", found.group(1).strip(), re.IGNORECASE):
+            source, offset = found.group(1).strip(), found.start(1)
+        else:
+            found = _REPORTING_AFTER.search(sentence)
+            if found:
+                source, offset = found.group(1).strip(), found.start(1)
+    if not source:
+        return None
+    source = re.sub(r"^(?:the|a|an)\s+", "", source, flags=re.IGNORECASE)
+    source_start = start + offset
+    source_end = source_start + len(found.group(1)) if found else source_start
+    inside = [m for m in mentions if source_start <= m.start and m.end <= source_end + 1]
+    kind = "named"
+    if lexicon.anonymous_heads.search(source) and not any(m.entity_type == "person" for m in inside):
+        kind = "anonymous"
+    elif inside and all(m.entity_id in media_ids for m in inside):
+        kind = "outlet"
+    elif not inside:
+        kind = "anonymous"
+    return Attribution(source=source, kind=kind)  # type: ignore[arg-type]

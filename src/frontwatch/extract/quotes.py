@@ -1,0 +1,76 @@
+"""Direct quotes with their speaker, the speaker's affiliation and the outlet
+they spoke to ("Jerome Drevon of the International Crisis Group, who warned
+The Wall Street Journal that ...")."""
+
+from __future__ import annotations
+
+import re
+
+from frontwatch.ingest.segment import Sentence
+from frontwatch.kb.index import KnowledgeBase
+from frontwatch.records import MentionRecord, QuoteRecord, Speaker
+
+_QUOTE = re.compile(r"\"([^\"\n]{8,1000})\"")
+_SPEECH = re.compile(r"\b(?:said|says|say|told|tells|warned|warns|added|adds|stated|explained|wrote|writes|"
+                     r"noted|argued|insisted|declared|tweeted|posted|asked|stressed|vowed)\b", re.IGNORECASE)
+_TOLD = re.compile(r"\b(?:told|tells|warned|warns|said to|speaking to|in an interview with|wrote in|"
+                   r"quoted by|cited by)\s+$", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(?:he|she)\s+(?:said|says|added|told|warned)\b", re.IGNORECASE)
+
+
+def find_quotes(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sentence],
+                mentions: list[MentionRecord], media_ids: set[str]) -> list[QuoteRecord]:
+    """Every direct quote of at least two words in the given sentences."""
+    quotes: list[QuoteRecord] = []
+    last_speaker: MentionRecord | None = None
+    for sentence in sentences:
+        inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
+        people = [m for m in inside if m.entity_type == "person"]
+        for found in _QUOTE.finditer(text, sentence.start, sentence.end):
+            content = found.group(1)
+            if len(content.split()) < 2:
+                continue
+            before = [p for p in people if p.end <= found.start()]
+            after = [p for p in people if p.start >= found.end()]
+            speaker = before[-1] if before else (after[0] if after and _SPEECH.search(
+                text, found.end(), after[0].start) else None)
+            if speaker is None and _PRONOUN.search(text, sentence.start, sentence.end):
+                speaker = last_speaker
+            affiliation, via = None, None
+            if speaker is not None:
+                last_speaker = speaker
+                affiliation = _affiliation(kb, speaker, inside, found.start(), media_ids)
+                via = _via(text, inside, sentence.start, found.start(), media_ids)
+            quotes.append(QuoteRecord(
+                doc_id=doc_id,
+                speaker=Speaker(entity_id=speaker.entity_id, name=speaker.name) if speaker else None,
+                affiliation=affiliation, via=via, text=content, start=found.start(1), end=found.end(1)))
+    return quotes
+
+
+def _affiliation(kb: KnowledgeBase, speaker: MentionRecord, inside: list[MentionRecord], limit: int,
+                 media_ids: set[str]) -> str | None:
+    """The organisation named in the speaker's apposition, else the KB allegiance."""
+    for mention in inside:
+        if speaker.end <= mention.start < limit and mention.entity_type in ("organisation", "actor") \
+                and mention.entity_id not in media_ids:
+            return mention.name
+    ref = kb.actor_by_slug.get(speaker.entity_id)
+    if ref is None:
+        ref = next((i for i, a in enumerate(kb.actors) if a.entity_id == speaker.entity_id), None)
+    if ref is not None and kb.actors[ref].allegiance:
+        ally = kb.actor_by_slug.get(kb.actors[ref].allegiance[0])
+        if ally is not None:
+            return kb.actors[ally].name
+    return None
+
+
+def _via(text: str, inside: list[MentionRecord], start: int, limit: int, media_ids: set[str]) -> str | None:
+    """The outlet the quote was given to: an outlet right after "told", "warned"..."""
+    for mention in inside:
+        if start <= mention.start < limit and mention.entity_id in media_ids:
+            lead = text[max(start, mention.start - 30):mention.start]
+            lead = re.sub(r"\b[Tt]he\s+$", "", lead)
+            if _TOLD.search(lead):
+                return mention.entity_id
+    return None
