@@ -35,21 +35,32 @@ from frontwatch.records import SourceDocument
 THEATRES: dict[str, int] = {"SY": 4, "UA": 4, "SD": 3, "YE": 2, "IQ": 2, "LB": 2, "ML": 1, "MM": 2, "CD": 2}
 MIN_THEATRE_POPULATION = 5000
 MIN_WORLD_CITY_POPULATION = 1_000_000
-WORLD_CITY_SHARE = 0.08  # share of place slots filled with a world city instead of a theatre place
+WORLD_CITY_SHARE = 0.05  # share of place slots filled with a world city instead of a theatre place
+GENERIC_ACTOR_SHARE = 0.15  # share of actor slots filled with a generic reference ("the rebels")
+ARMED_KINDS = frozenset({"armed_group", "militia", "state_force", "coalition"})
+AGENCY_KINDS = frozenset({"international_org", "ngo"})
+# Foreign states whose forces an article may mention next to the local ones.
+INVOLVED_STATES = frozenset({"RU", "TR", "IR", "IL", "US", "FR", "AE", "SA", "RW", "GB"})
+# Where talks and statements happen; kept when the KB knows the city.
+DIPLOMATIC_CITIES = ("Geneva", "Doha", "Moscow", "Washington", "Ankara", "Cairo", "Riyadh", "Paris", "London",
+                     "Brussels", "Vienna", "Istanbul", "Amman", "Tehran", "Abu Dhabi", "Jeddah", "Berlin", "New York",
+                     "Nairobi", "Addis Ababa", "Astana", "Baghdad", "Beijing", "Rome", "Muscat")
+GENERIC_ACTORS = ("the rebels", "government forces", "the jihadists", "loyalist forces", "the militia",
+                  "the army", "opposition fighters", "the regime", "pro-government militias", "the insurgents")
 DEFECT_PROBABILITY = 0.05  # reader-comment tail, and (independently) one glued sentence pair
 MIN_SENTENCES, MAX_SENTENCES = 8, 25
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-OUTLETS = ("Reuters", "AFP", "the Associated Press", "Al Jazeera", "BBC News", "The Guardian", "Le Monde",
+FALLBACK_OUTLETS = ("Reuters", "AFP", "the Associated Press", "Al Jazeera", "BBC News", "The Guardian", "Le Monde",
            "Kyiv Independent", "Radio Dabanga", "Enab Baladi", "Rudaw", "The New Arab", "Asharq Al-Awsat",
            "Irrawaddy", "Radio Okapi", "L'Orient-Le Jour", "Deutsche Welle", "France 24", "Middle East Eye")
 DIRECTIONS = ("north", "south", "east", "west", "north-east", "north-west", "south-east", "south-west")
 
 SOURCE_ATTRIBUTIONS = (
     "{outlet}", "a war monitor", "local residents", "{demonym} security sources", "activists on the ground",
-    "a local official", "a spokesman for {actor}", "{person}", "the United Nations", "medical sources",
+    "a local official", "a spokesman for {actor}", "{person}", "{agency}", "medical sources",
     "a source close to {actor}", "[state media|state television]", "monitoring groups",
 )
 QUOTE_TEXTS = (
@@ -128,7 +139,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{actor} [reportedly|allegedly] [executed|detained] {number_small} [men|civilians] in {place}.",
     ),
     "modality": (
-        "The fall of {place} would [mean|open the road to|cut off] {place2}[| for {actor2}].",
+        "The fall of {place} would [mean the loss of|open the road to|cut off] {place2}[| for {actor2}].",
         "{actor} [does not|did not] take part in the battle for {place}, a spokesman said.",
         "{actor} [plans|is preparing] to [launch an offensive on|push towards] {place2} "
         "[in the coming days|before winter|by the end of the month].",
@@ -156,7 +167,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Residents of {place} said there had been no electricity or water for {number_small} days.",
         "Aid convoys have been unable to reach {place} {since}.",
         "Hospitals in {place} are [overwhelmed|running out of fuel], a doctor told {outlet}.",
-        "[The World Food Programme|UNICEF|OCHA] warned that {number_big} people around {place} faced "
+        "{agency} warned that {number_big} people around {place} faced "
         "[acute hunger|famine conditions].",
         "Families from {place} were sheltering in [schools|mosques|tents] in {place2}.",
         "{number} [soldiers|fighters|civilians] have been killed in the [fighting|offensive] {since}, "
@@ -174,7 +185,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "[Talks|Negotiations] in {city} between {actor} and {actor2} [stalled|ended without agreement] {day}.",
         "{foreign_country} [condemned|called for restraint after] the attack on {place}.",
         "The {foreign_demonym} foreign ministry said it was [following the situation closely|deeply concerned].",
-        "A ceasefire agreed in {city} {since} has largely collapsed.",
+        "A ceasefire agreed in {city} [last year|in the spring|two months ago] has largely collapsed.",
         "{actor} and {actor2} agreed to [exchange prisoners|open a humanitarian corridor] near {place}.",
         "The ranks of {actor2} are looking increasingly demoralised, with [hundreds|dozens] of fighters "
         "[deserting|surrendering].",
@@ -193,6 +204,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "source": SOURCE_ATTRIBUTIONS, "quote": QUOTE_TEXTS, "direction": DIRECTIONS,
 }
 
+PARENTHESES = re.compile(r"\s*\([^)]*\)")
 SLOT = re.compile(r"\{(\w+)\}")
 CHOICE = re.compile(r"\[([^\[\]]*)\]")
 
@@ -203,10 +215,14 @@ class NamePools:
 
     theatre_places: dict[str, list[tuple[Any, ...]]]
     world_cities: list[str]
+    diplomatic_cities: list[str]
     country_names: dict[str, str]
-    demonyms: dict[str, list[str]]
+    demonyms: dict[str, str]
     armed_actors: list[Any]
     people: list[Any]
+    agencies: list[str]
+    outlets: list[str]
+    foreign_states: list[str]
 
     @classmethod
     def from_kb(cls, kb: KnowledgeBase) -> NamePools:
@@ -224,17 +240,23 @@ class NamePools:
         empty = [iso for iso, places in theatre_places.items() if len(places) < 3]
         if empty:
             raise ValueError(f"the KB has too few places with population >= {MIN_THEATRE_POPULATION} in {empty}")
+        known = {place[1] for place in kb.places if (place[7] or 0) >= 100_000}
         country_names = {iso: kb.places[ref][1] for iso, ref in kb.country_places.items()}
-        demonyms: dict[str, list[str]] = {}
+        demonyms: dict[str, str] = {}
         for demonym, iso in kb.demonyms.items():
-            demonyms.setdefault(iso, []).append(demonym)
+            demonyms.setdefault(iso, demonym)  # the first listed is the adjective ("British", not "Briton")
+        organisations = [a for a in kb.actors if a.entity_type == "organisation"]
         return cls(
             theatre_places=theatre_places,
             world_cities=sorted(world_cities),
+            diplomatic_cities=[city for city in DIPLOMATIC_CITIES if city in known] or ["Geneva"],
             country_names=country_names,
             demonyms=demonyms,
-            armed_actors=[a for a in kb.actors if a.entity_type in ("actor", "organisation")],
+            armed_actors=[a for a in kb.actors if a.entity_type == "actor" and a.kind in ARMED_KINDS],
             people=[a for a in kb.actors if a.entity_type == "person"],
+            agencies=[a.name for a in organisations if a.kind in AGENCY_KINDS] or ["the United Nations"],
+            outlets=[a.name for a in organisations if a.kind == "media"] or list(FALLBACK_OUTLETS),
+            foreign_states=sorted(iso for iso in country_names if iso in demonyms),
         )
 
 
@@ -274,13 +296,14 @@ class ArticleWriter:
         places = pools.theatre_places[theatre]
         self.places = rng.sample(places, min(len(places), rng.randint(3, 7)))
         local = [a for a in pools.armed_actors if a.country == theatre]
-        others = [a for a in pools.armed_actors if a.country != theatre]
+        others = [a for a in pools.armed_actors if a.country in INVOLVED_STATES or (
+            a.country != theatre and a.kind != "state_force")]
         self.actors = _sample_mixed(rng, local, others, rng.randint(2, 4))
         local_people = [p for p in pools.people if p.country == theatre]
         other_people = [p for p in pools.people if p.country != theatre]
         self.people = _sample_mixed(rng, local_people, other_people, rng.randint(1, 2))
-        self.outlet = rng.choice(OUTLETS)
-        self.foreign = rng.choice([iso for iso in pools.country_names if iso != theatre and iso in pools.demonyms])
+        self.outlet = rng.choice(pools.outlets)
+        self.foreign = rng.choice([iso for iso in pools.foreign_states if iso != theatre])
 
     # -- filling
 
@@ -311,6 +334,8 @@ class ArticleWriter:
                 value = rng.choice(fresh)
             sentence.places.add(value)
             return value
+        if name in ("actor", "actor2") and rng.random() < GENERIC_ACTOR_SHARE:
+            return rng.choice(GENERIC_ACTORS)
         if name in ("actor", "actor2", "person"):
             cast = self.people if name == "person" else self.actors
             fresh = [a for a in cast if a.slug not in sentence.actors] or cast
@@ -325,17 +350,19 @@ class ArticleWriter:
         if name == "role":
             return self._role(sentence.values.get("person", ""))
         if name == "city":
-            return rng.choice(self.pools.world_cities)
+            return rng.choice(self.pools.diplomatic_cities)
+        if name == "agency":
+            return rng.choice(self.pools.agencies)
         if name == "country":
             return self.pools.country_names.get(self.theatre, self.theatre)
         if name == "foreign_country":
             return self.pools.country_names[self.foreign]
         if name == "demonym":
-            return rng.choice(self.pools.demonyms.get(self.theatre, ["government"]))
+            return self.pools.demonyms.get(self.theatre, "government")
         if name == "foreign_demonym":
-            return rng.choice(self.pools.demonyms[self.foreign])
+            return self.pools.demonyms[self.foreign]
         if name == "outlet":
-            return self.outlet if rng.random() < 0.7 else rng.choice(OUTLETS)
+            return self.outlet if rng.random() < 0.7 else rng.choice(self.pools.outlets)
         if name == "number":
             return str(rng.randint(3, 150))
         if name == "number_small":
@@ -367,7 +394,8 @@ class ArticleWriter:
     def _role(self, person: str) -> str:
         for entry in self.people:
             if person in (entry.name, *entry.aliases) and entry.role:
-                return str(entry.role)
+                # KB roles can be long ("Leader of X; head of Y from 2024"): keep the first clause, no dates
+                return PARENTHESES.sub("", str(entry.role).split(";")[0]).strip()
         return self.rng.choice(("a senior commander", "a spokesman for {actor}", "an official in {place}",
                                 "a member of parliament"))
 
@@ -403,7 +431,7 @@ class ArticleWriter:
         return [lead, *rest]
 
     def comment_tail(self) -> str:
-        return "\n".join(self.fill(self.rng.choice(COMMENTS)) for _ in range(self.rng.randint(1, 3)))
+        return "\n".join(self.fill(comment) for comment in self.rng.sample(COMMENTS, self.rng.randint(1, 3)))
 
 
 def _sample_mixed(rng: random.Random, local: Sequence[Any], others: Sequence[Any], count: int) -> list[Any]:

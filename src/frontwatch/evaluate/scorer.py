@@ -48,10 +48,8 @@ def gold_entity_id(kb: KnowledgeBase, entity_id: str) -> str:
 
 
 def place_coordinates(kb: KnowledgeBase, entity_id: str) -> tuple[float, float] | None:
-    for place in kb.places:  # only used for gold ids that were not predicted (rare)
-        if place[0] == entity_id:
-            return place[3], place[4]
-    return None
+    place = kb.place_by_id(entity_id)
+    return (place.lat, place.lon) if place else None
 
 
 def score_mentions(kb: KnowledgeBase, gold: list[GoldMention], predicted: list[MentionRecord],

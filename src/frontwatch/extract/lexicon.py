@@ -49,6 +49,10 @@ class Lexicon:
     destination_words: frozenset[str]
     area_words: re.Pattern[str]
     generic_objects: frozenset[str]
+    idioms: re.Pattern[str]
+    irrealis_before: re.Pattern[str]
+    subordinators: frozenset[str]
+    precedent_markers: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +101,12 @@ def load_lexicon() -> Lexicon:
         destination_words=frozenset(cues.get("destination_words") or []),
         area_words=phrase_regex(cues.get("area_words") or []),
         generic_objects=frozenset(cues.get("generic_objects") or []),
+        idioms=phrase_regex(cues.get("idioms") or []),
+        irrealis_before=re.compile(r"(?:" + phrase_regex(cues.get("irrealis_before") or []).pattern + r")\s+$",
+                                   re.IGNORECASE),
+        subordinators=frozenset(str(w).lower() for w in cues.get("subordinators") or []),
+        precedent_markers=re.compile(r"(?:" + phrase_regex(cues.get("precedent_markers") or []).pattern + r")\s+$",
+                                     re.IGNORECASE),
     )
 
 

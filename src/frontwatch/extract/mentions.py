@@ -115,6 +115,7 @@ class MentionFinder:
         self.given = kb.lexicon.get("given_names", frozenset())
         self.cues_before = kb.lexicon.get("person_cues_before", frozenset())
         self.cues_after = kb.lexicon.get("person_cues_after", frozenset())
+        self._ref_by_entity = {actor.entity_id: i for i, actor in enumerate(kb.actors)}
 
     # ------------------------------------------------------------ matching
 
@@ -290,10 +291,18 @@ class MentionFinder:
                 context.country_weight[iso] += 1
 
         records: list[MentionRecord] = []
-        for match, tokens in pending:
+        # generic references look backwards: "the jihadists" means a group named *before* it
+        context.actor_count = Counter()
+        for match, _ in pending:
             record = self._link_one(doc_id, match, context)
             if record is not None:
                 records.append(record)
+                if record.entity_type in ("actor", "person") and record.link != "generic":
+                    ref = self.kb.actor_by_slug.get(record.entity_id)
+                    if ref is None:
+                        ref = self._ref_by_entity.get(record.entity_id)
+                    if ref is not None:
+                        context.actor_count[ref] += 1
         known_people: dict[str, tuple[str, str]] = {}
         for start, end, kind, surface in unknown:
             entity_id = f"{kind}:{slug(surface)}"

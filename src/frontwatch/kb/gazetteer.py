@@ -33,6 +33,7 @@ class Place(NamedTuple):
     feature: str
     precision: int  # 1 town / 2 area / 3 region
     curated: bool
+    part_of: str | None = None  # entity id of the place this one belongs to
 
 
 def _is_latin(name: str) -> bool:
@@ -163,6 +164,7 @@ def _curated_place(path: Path, where: str, entry: Any) -> tuple[Place, list[str]
         feature=feature,
         precision=precision,
         curated=True,
+        part_of=str(entry["part_of"]) if entry.get("part_of") else None,
     )
     return place, [name, *[str(a) for a in aliases]]
 

@@ -26,7 +26,7 @@ from frontwatch.kb.fold import fold_token, is_acronym, is_capitalised, tokens_of
 from frontwatch.kb.gazetteer import Place
 from frontwatch.kb.loading import DATA_DIR, kb_files, load_yaml
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 # Entry kinds in the name index.
 PLACE, ACTOR, SHORT_NAME, GENERIC, FORCE = range(5)
@@ -51,12 +51,20 @@ class KnowledgeBase:
     lexicon: dict[str, frozenset[str]]
     actor_by_slug: dict[str, int] = field(default_factory=dict)
     digest: str = ""
+    _place_ids: dict[str, int] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.actor_by_slug = {actor.slug: i for i, actor in enumerate(self.actors)}
 
     def place(self, index: int) -> Place:
         return Place._make(self.places[index])
+
+    def place_by_id(self, entity_id: str) -> Place | None:
+        """A place by entity id (GeoNames id or curated slug)."""
+        if not self._place_ids:
+            self._place_ids = {p[0]: i for i, p in enumerate(self.places)}
+        ref = self._place_ids.get(entity_id)
+        return None if ref is None else self.place(ref)
 
     @staticmethod
     def decode(code: int) -> tuple[int, int, int]:
@@ -195,8 +203,10 @@ def _add_force_phrases(
         for noun, force_class in force_nouns.items():
             table = by_country.get(iso, {})
             ref = table.get(force_class)
-            if ref is None and force_class != "military":
+            if ref is None and force_class in ("air_force", "navy"):
                 ref = table.get("military")
+            if ref is None and force_class != "military":
+                continue  # "Syrian fighters" are not the Syrian army
             if ref is None:
                 country = places[country_places[iso]][1] if iso in country_places else iso
                 slug = f"{iso.lower()}-armed-forces"

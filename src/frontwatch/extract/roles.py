@@ -1,0 +1,380 @@
+"""Roles of an event: who acts (actor1), on whom (actor2), where, and who held
+the place before. Rules about English clause structure, applied to the linked
+mentions of the trigger's clause, with a little discourse memory (pronouns,
+"the city", the actor of the ongoing offensive)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from frontwatch.extract.lexicon import EventClass, Lexicon
+from frontwatch.ingest.segment import Sentence
+from frontwatch.kb.index import KnowledgeBase
+from frontwatch.records import Actor, Attribution, Location, MentionRecord
+
+TERRITORIAL = {"capture", "driven_out", "control_state", "withdrawal"}
+MULTI_PLACE = TERRITORIAL | {"air_strike", "shelling", "clash"}
+STATE_KINDS = {"state", "state_force", "government"}
+REGION_FEATURES = {"ADM1", "ADM2", "REGION", "COUNTRY", "RIVER", "SEA", "MOUNTAIN"}
+AREA_FEATURES = {"NEIGHBOURHOOD", "ROAD", "BASE", "CROSSING", "AIRPORT", "PORT", "AREA", "CAMP"}
+
+# a clause ends at ";", a dash, or a comma that opens a new clause
+_CLAUSE_BREAK = re.compile(
+    r";|\s[-\u2013\u2014]\s|,\s+(?=(?:while|whereas|but|which|who|whose|after|before|although|though|as|when|"
+    r"and then|the|a|an|his|her|its|their|this|these|it|they|he|she|according|seeking|albeit)\b)",
+    re.IGNORECASE,
+)
+_RELATIVE_START = re.compile(r"\s*(?:who|which|that|whose)\b", re.IGNORECASE)
+_CONTROL_OF = re.compile(r"\b(?:under\s+(?:the\s+)?control\s+of|held\s+by|controlled\s+by|in\s+the\s+hands\s+of)\s+",
+                         re.IGNORECASE)
+_ADJECTIVE_CONTROL = re.compile(r"\bunder\s+(rebel|opposition|government|regime|army|kurdish|jihadist)\s+control\b",
+                                re.IGNORECASE)
+_ADJECTIVE_SIDE = {"rebel": "opposition", "opposition": "opposition", "government": "government",
+                   "regime": "government", "army": "government", "kurdish": "sdf", "jihadist": "opposition"}
+_COORDINATION = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+y\s+|\s+e\s+|\s+or\s+")
+_ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town|region|area|province|village|"
+                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town))\b", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
+                                 r"between|within|over|around|via)\s+(?:the\s+)?$", re.IGNORECASE)
+_PLACE_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|and|but|while)\b|[;:()]", re.IGNORECASE)
+_BY_AGENT = re.compile(r"^[\s,]*(?:\w+\s+){0,3}?(?:led\s+)?by\s+(?:the\s+)?$", re.IGNORECASE)
+_LOST_TO = re.compile(r"^(?:fell|falls|fallen|lost|handed over|ceded) to$")
+_PREPOSITION_START = re.compile(r"^\s*(?:on|in|at|near|against|around|across|over|of|into|inside|outside|toward|towards|"
+                                r"along|throughout|from)\b", re.IGNORECASE)
+DIPLOMATIC = {"request_assist", "request_yield", "reject", "aid", "agreement", "mobilize"}
+_OF_GENITIVE = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
+_SINCE = re.compile(r"\bsince\s+(?:\w+\s+)?\d{4}\b", re.IGNORECASE)
+_PLURAL_PRONOUN = re.compile(r"\b(?:they|their|them)\b", re.IGNORECASE)
+_SINGULAR_PRONOUN = re.compile(r"\b(?:he|his|she|her)\b", re.IGNORECASE)
+_NO_AGENT = {"fall", "loss", "fell", "falls", "has fallen", "have fallen", "siege", "under siege", "besieged",
+             "battle", "battle for"}
+
+
+@dataclass
+class Roles:
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    places: list[MentionRecord] = field(default_factory=list)
+    precedents: list[MentionRecord] = field(default_factory=list)
+    holder: Actor | None = None  # who held the place before ("under the control of the regime since ...")
+    since: str | None = None
+
+
+@dataclass
+class DocumentState:
+    """What earlier sentences established (for anaphora and implied roles)."""
+
+    last_actor: dict[str, Actor] = field(default_factory=dict)
+    attacker: Actor | None = None  # the side of the ongoing offensive
+    last_place: MentionRecord | None = None
+    last_person: MentionRecord | None = None
+    last_group: MentionRecord | None = None
+    gains: dict[str, str] = field(default_factory=dict)  # place id -> side that took it
+    last_attribution: Attribution | None = None
+    sentence_runs: list[list[MentionRecord]] = field(default_factory=list)
+
+    def remember_actor(self, class_id: str, actor: Actor) -> None:
+        if class_id in ("capture", "driven_out"):
+            self.last_actor["territorial"] = actor
+        if actor.side not in ("government", None, "civilian", "other"):
+            self.attacker = actor
+
+
+class RoleFinder:
+    def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, text: str, mentions: list[MentionRecord],
+                 state: DocumentState) -> None:
+        self.kb = kb
+        self.lexicon = lexicon
+        self.text = text
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.state = state
+        self.media_ids = {a.entity_id for a in kb.actors if a.kind == "media"}
+        self.actor_entries = {a.entity_id: a for a in kb.actors}
+        self.state_by_country = {a.country: a for a in kb.actors if a.kind == "state" and a.country}
+        countries = [m.country for m in mentions if m.entity_type == "place" and m.country]
+        self.focus = max(set(countries), key=countries.count) if countries else None
+
+    # ------------------------------------------------------------ basics
+
+    def mentions_in(self, start: int, end: int) -> list[MentionRecord]:
+        i = bisect_left(self.starts, start)
+        found = []
+        while i < len(self.mentions) and self.mentions[i].start < end:
+            if self.mentions[i].end <= end:
+                found.append(self.mentions[i])
+            i += 1
+        return found
+
+    def clause(self, sentence: Sentence, position: int) -> tuple[int, int]:
+        start, end = sentence.start, sentence.end
+        breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end)]
+        first_word = re.match(r"\W*(\w+)", self.text[sentence.start:sentence.end])
+        if first_word and first_word.group(1).lower() in self.lexicon.subordinators:
+            comma = self.text.find(", ", sentence.start, sentence.end)
+            if comma > 0:  # "As regime troops retreat, thousands ... fled": the fronted clause ends here
+                breaks.append((comma, comma + 2))
+        for b_start, b_end in sorted(breaks):
+            if b_end <= position:
+                start = b_end
+            elif b_start >= position:
+                end = b_start
+                break
+        return start, end
+
+    def is_actor(self, mention: MentionRecord) -> bool:
+        if mention.entity_type in ("actor", "person"):
+            return True
+        if mention.entity_type == "organisation":
+            return mention.entity_id not in self.media_ids
+        if mention.entity_type == "place" and mention.feature == "COUNTRY":
+            # a country acts only as a subject/object, not inside "in Syria", "to Russia"
+            return not _PREPOSITION_BEFORE.search(self.text[max(0, mention.start - 14):mention.start])
+        return False
+
+    def actor(self, mention: MentionRecord) -> Actor:
+        if mention.entity_type == "place":
+            side = "government" if mention.country == self.focus else "foreign"
+            state = self.state_by_country.get(mention.country or "")
+            if state is not None:
+                return Actor(entity_id=state.entity_id, name=state.name, side=side)
+            return Actor(entity_id=mention.entity_id, name=mention.name, side=side)
+        return Actor(entity_id=mention.entity_id, name=mention.name, side=mention.side or "other")
+
+    def is_state_actor(self, actor: Actor) -> bool:
+        entry = self.actor_entries.get(actor.entity_id)
+        return entry is not None and (entry.kind in STATE_KINDS or "air_force" in entry.tags)
+
+    def location(self, place: MentionRecord) -> Location:
+        """Where the event is, at town/area/region precision; a road or district stands for its town."""
+        precision = self._precision(place)
+        if place.feature in AREA_FEATURES:
+            entry = self.kb.place_by_id(place.entity_id)
+            parent = self.kb.place_by_id(entry.part_of) if entry and entry.part_of else None
+            if parent is not None:
+                return Location(entity_id=parent.entity_id, name=parent.name, geonames_id=parent.geonames_id,
+                                lat=parent.lat, lon=parent.lon, country=parent.country, admin1=parent.admin1,
+                                feature=parent.feature, precision=2)
+        return Location(entity_id=place.entity_id, name=place.name, geonames_id=place.geonames_id,
+                        lat=place.lat, lon=place.lon, country=place.country, admin1=place.admin1,
+                        feature=place.feature, precision=precision)  # type: ignore[arg-type]
+
+    def _precision(self, place: MentionRecord) -> int:
+        if place.feature in REGION_FEATURES:
+            return 3
+        lead = self.text[max(0, place.start - 40):place.start]
+        if self.lexicon.area_words.search(lead) and re.search(r"\bof\s+(?:the\s+)?$|\bnear\s+$|\baround\s+$", lead):
+            return 2
+        return 2 if place.feature in AREA_FEATURES else 1
+
+    def weak_ok(self, trigger: re.Match[str], clause: tuple[int, int]) -> bool:
+        """Weak triggers ("took", "fell") need a place or a territorial object right after them."""
+        for mention in self.mentions_in(trigger.end(), clause[1]):
+            if mention.entity_type == "place":
+                gap = self.text[trigger.end():mention.start]
+                limit = 6 if _PREPOSITION_START.match(gap) else 4  # "its strikes on the northern outskirts of Homs"
+                return len(gap.split()) <= limit and not _PLACE_GAP_STOP.search(gap)
+        words = re.findall(r"[a-z]+", self.text[trigger.end():min(clause[1], trigger.end() + 45)].lower())[:4]
+        return any(w in self.lexicon.generic_objects for w in words)
+
+    def end_sentence(self, sentence: Sentence, inside: list[MentionRecord]) -> None:
+        places = [m for m in inside if m.entity_type == "place" and m.feature != "COUNTRY"]
+        if places:
+            self.state.last_place = places[-1]
+        people = [m for m in inside if m.entity_type == "person"]
+        if people:
+            self.state.last_person = people[-1]
+        groups = [m for m in inside if m.entity_type == "actor"]
+        if groups:
+            self.state.last_group = groups[0]
+
+    # ------------------------------------------------------------ roles
+
+    def find(self, event_class: EventClass, trigger: re.Match[str], sentence: Sentence,
+             clause: tuple[int, int]) -> Roles:
+        phrase = re.sub(r"\s+", " ", trigger.group().lower())
+        t_start, t_end = trigger.start(), trigger.end()
+        in_clause = self.mentions_in(clause[0], clause[1])
+        before = [m for m in in_clause if m.end <= t_start and self.is_actor(m)]
+        after = [m for m in in_clause if m.start >= t_end and self.is_actor(m)]
+        nominal = phrase.split()[-1] in event_class.nominal and bool(re.match(r"\s+of\b", self.text[t_end:t_end + 4]))
+        roles = Roles()
+        actor1, actor2 = self._actors(event_class, phrase, nominal, before, after, t_start, t_end)
+        roles.places, roles.precedents = self._places(event_class, nominal, in_clause, clause, t_start, t_end)
+        if event_class.id == "control_state":
+            holder = self.controller(t_start, clause[1])
+            roles.actor1 = holder or (self.actor(actor1) if actor1 else None)
+            since = _SINCE.search(self.text, clause[0], clause[1])
+            roles.since = since.group() if since else None
+            later = [m for m in after if holder is None or m.entity_id != holder.entity_id]
+            roles.actor2 = self.actor(later[0]) if later else None
+            if roles.places:
+                self.state.sentence_runs.append(roles.places)
+            return roles
+        roles.actor1 = self.actor(actor1) if actor1 else self._fallback_actor(event_class, phrase, clause, t_start)
+        roles.actor2 = self.actor(actor2) if actor2 else None
+        if roles.actor2 is not None and roles.actor1 is not None and roles.actor2.entity_id == roles.actor1.entity_id:
+            roles.actor2 = None
+        if event_class.control:
+            roles.holder = self.controller(sentence.start, sentence.end, skip=(t_start, t_end + 40))
+        if roles.places:
+            self.state.sentence_runs.append(roles.places)
+        return roles
+
+    def _actors(self, event_class: EventClass, phrase: str, nominal: bool, before: list[MentionRecord],
+                after: list[MentionRecord], t_start: int, t_end: int) -> tuple[MentionRecord | None, MentionRecord | None]:
+        text = self.text
+        between = [m for m in after if _BETWEEN.search(text[max(t_end, m.start - 12):m.start])
+                   and len(text[t_end:m.start].split()) <= 3]  # "the agreements between X and Y"
+        if between:
+            rest = [m for m in after if m.start > between[0].end]
+            return between[0], rest[0] if rest else None
+        by = [m for m in after if m.start - t_end < 60 and _BY_AGENT.match(text[t_end:m.start])]
+        if nominal or phrase.split()[-1] in event_class.nominal:
+            possessive = [m for m in before if re.fullmatch(r"'s?\s+(?:\w+\s+)?", text[m.end:t_start])]
+            genitive = [m for m in after if _OF_GENITIVE.match(text[t_end:m.start])]
+            if possessive:
+                return possessive[-1], None
+            if by:
+                return by[0], None
+            if genitive and event_class.id in ("clash", "air_strike", "shelling", "mobilize"):
+                return genitive[0], None  # "the assault of the jihadists": the genitive is the agent
+            if phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT:
+                return None, None
+            return (before[-1] if before else None), None
+        if _LOST_TO.match(phrase):
+            return (after[0] if after else None), None  # "Homs fell to the rebels"
+        if not before and event_class.id == "desertion" and after:
+            return after[0], None  # "desertions within the army ranks"
+        if by:
+            return by[0], None
+        actor1 = before[-1] if before else None
+        rest = [m for m in after if m is not actor1]
+        return actor1, rest[0] if rest else None
+
+    def _fallback_actor(self, event_class: EventClass, phrase: str, clause: tuple[int, int],
+                        t_start: int) -> Actor | None:
+        lead = self.text[clause[0]:t_start]
+        sentence_lead = [m for m in self.mentions_in(max(0, clause[0] - 300), clause[0]) if self.is_actor(m)]
+        if _RELATIVE_START.match(self.text, clause[0]) and sentence_lead:
+            return self.actor(sentence_lead[-1])  # "the rebels, who have managed to take ..."
+        implied = self.lexicon.implied_re.search(lead)
+        if implied:
+            return self.implied_actor(implied.group().lower())
+        if _SINGULAR_PRONOUN.search(lead) and self.state.last_person is not None:
+            return self.actor(self.state.last_person)
+        if _PLURAL_PRONOUN.search(lead) and self.state.last_group is not None:
+            return self.actor(self.state.last_group)
+        if phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT or event_class.id == "clash":
+            return self.state.attacker
+        if event_class.control == "gain":
+            return self.state.last_actor.get("territorial")
+        return None
+
+    def implied_actor(self, word: str) -> Actor | None:
+        """The actor a word implies ("uprising" -> the rebels of this theatre)."""
+        tag = self.lexicon.implied_actors.get(word)
+        if tag is None:
+            return None
+        if tag == "civilian":
+            return Actor(entity_id="civilians", name="civilians", side="civilian")
+        counts: dict[str, int] = {}
+        for mention in self.mentions:
+            entry = self.actor_entries.get(mention.entity_id)
+            if entry is not None and tag in entry.tags:
+                counts[entry.entity_id] = counts.get(entry.entity_id, 0) + 1
+        if counts:
+            entry = self.actor_entries[max(counts, key=lambda k: counts[k])]
+        else:
+            found = next((a for a in self.kb.actors if tag in a.default_for and a.country == self.focus), None)
+            if found is None:
+                return Actor(entity_id=tag, name=word, side="opposition" if tag == "rebel" else tag)
+            entry = found
+        return Actor(entity_id=entry.entity_id, name=entry.name, side=entry.side)
+
+    def controller(self, start: int, end: int, skip: tuple[int, int] | None = None) -> Actor | None:
+        """The holder named by "under the control of X" / "under rebel control" in text[start:end]."""
+        for found in _CONTROL_OF.finditer(self.text, start, end):
+            if skip and skip[0] <= found.start() < skip[1]:
+                continue
+            holder = next((m for m in self.mentions_in(found.end(), found.end() + 40)
+                           if m.start <= found.end() + 4 and self.is_actor(m)), None)
+            if holder is not None:
+                return self.actor(holder)
+        adjective = _ADJECTIVE_CONTROL.search(self.text, start, end)
+        if adjective and not (skip and skip[0] <= adjective.start() < skip[1]):
+            word = adjective.group(1).lower()
+            implied = self.implied_actor("uprising") if _ADJECTIVE_SIDE[word] == "opposition" else None
+            return implied or Actor(entity_id=word, name=f"{word} forces", side=_ADJECTIVE_SIDE[word])
+        return None
+
+    # ------------------------------------------------------------ places
+
+    def _run(self, places: list[MentionRecord], first: int, forward: bool = True) -> list[MentionRecord]:
+        """The coordinated list of places starting (or ending) at places[first]."""
+        run = [places[first]]
+        step = 1 if forward else -1
+        k = first + step
+        while 0 <= k < len(places):
+            left, right = (run[-1], places[k]) if forward else (places[k], run[-1])
+            if not _COORDINATION.fullmatch(self.text, left.end, right.start):
+                break
+            run.append(places[k])
+            k += step
+        return run if forward else run[::-1]
+
+    def _places(self, event_class: EventClass, nominal: bool, in_clause: list[MentionRecord],
+                clause: tuple[int, int], t_start: int, t_end: int) -> tuple[list[MentionRecord], list[MentionRecord]]:
+        text = self.text
+        places = [m for m in in_clause if m.entity_type == "place" and not (m.feature == "COUNTRY" and self.is_actor(m))
+                  and not _BETWEEN.search(text[max(0, m.start - 12):m.start])
+                  and not (event_class.id in DIPLOMATIC and m.feature == "COUNTRY"
+                           and not re.search(r"\bin\s+$", text[max(0, m.start - 4):m.start]))]
+        precedents = [m for m in places if m.start >= t_end
+                      and self.lexicon.precedent_markers.search(text[max(0, m.start - 25):m.start])]
+        places = [m for m in places if m not in precedents]
+        chosen: list[MentionRecord] = []
+        after = [m for m in places if m.start >= t_end]
+        before = [m for m in places if m.end <= t_start]
+        if nominal:
+            if after and re.fullmatch(r"\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?", text[t_end:after[0].start]):
+                chosen = self._run(after, 0)
+            elif re.match(r"\s+of\s+the\s+(?:city|town)\b", text[t_end:]) and self.state.last_place:
+                chosen = [self.state.last_place]
+            elif before and event_class.id not in TERRITORIAL:
+                chosen = self._run(before, len(before) - 1, forward=False)  # "Homs is resisting the assault of"
+        elif event_class.id == "control_state":
+            if before:
+                chosen = self._run(before, len(before) - 1, forward=False)
+            elif _RELATIVE_START.match(text, clause[0]) and self.state.sentence_runs:
+                chosen = self.state.sentence_runs[-1]  # "..., which had been under the control of ..."
+        else:
+            first = 0
+            if event_class.id == "withdrawal":
+                while first < len(after) and self._is_destination(after[first]):
+                    first += 1
+            if first < len(after):
+                gap = text[t_end:after[first].start]
+                if len(gap.split()) <= 6 and not _PLACE_GAP_STOP.search(gap):
+                    chosen = self._run(after, first)
+            if not chosen and before:
+                chosen = self._run(before, len(before) - 1, forward=False)
+        if not chosen and self.state.last_place is not None and (
+                _ANAPHORIC_PLACE.search(text, t_end, clause[1]) or _ANAPHORIC_PLACE.search(text, clause[0], t_start)):
+            chosen = [self.state.last_place]
+        if not chosen and event_class.id == "withdrawal":
+            earlier = [m for m in self.mentions_in(max(0, clause[0] - 200), clause[0])
+                       if m.entity_type == "place" and m.feature != "COUNTRY" and not self._is_destination(m)]
+            chosen = earlier[-1:]  # "... took the province of Deraa, the army has withdrawn towards Damascus"
+        if not chosen and precedents and self.state.last_place is not None:
+            chosen = [self.state.last_place]  # "they could use suicide bombers like in Aleppo" (here: Homs)
+        if event_class.id not in MULTI_PLACE:
+            chosen = chosen[:1]
+        return chosen, precedents
+
+    def _is_destination(self, place: MentionRecord) -> bool:
+        lead = self.text[max(0, place.start - 12):place.start].split()
+        return bool(lead) and lead[-1].lower() in self.lexicon.destination_words
