@@ -30,7 +30,8 @@ _REQUEST_COMPLEMENT = re.compile(r"\b(?:urged|urge|urges|called on|calls on|aske
 _NOMINAL_LINK = re.compile(r",?\s+(?:of|led by|by|on|for|against|in|towards|toward|within)\b", re.IGNORECASE)
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that|these|our|whose)\s+(?:[\w-]+\s+){0,2}$",
                                 re.IGNORECASE)
-_QUOTED = re.compile(r"\"[^\"\n]{8,1000}\"")
+# a quoted full sentence (capitalised), not a fragment woven into the reporter's own sentence
+_QUOTED = re.compile(r"\"[A-Z][^\"\n]{8,1000}\"")
 
 
 class EventFinder:

@@ -102,7 +102,8 @@ def load_lexicon() -> Lexicon:
         area_words=phrase_regex(cues.get("area_words") or []),
         generic_objects=frozenset(cues.get("generic_objects") or []),
         idioms=phrase_regex(cues.get("idioms") or []),
-        irrealis_before=re.compile(r"(?:" + phrase_regex(cues.get("irrealis_before") or []).pattern + r")\s+$",
+        irrealis_before=re.compile(r"(?:" + phrase_regex(cues.get("irrealis_before") or []).pattern
+                                   + r")\s+(?:(?:the|a|an|its|their|rebel|army|\w+ing)\s+){0,2}$",
                                    re.IGNORECASE),
         subordinators=frozenset(str(w).lower() for w in cues.get("subordinators") or []),
         precedent_markers=re.compile(r"(?:" + phrase_regex(cues.get("precedent_markers") or []).pattern + r")\s+$",

@@ -38,7 +38,7 @@ _ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town
                               r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town))\b", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
                                  r"between|within|over|around|via)\s+(?:the\s+)?$", re.IGNORECASE)
-_PLACE_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|and|but|while)\b|[;:()]", re.IGNORECASE)
+_PLACE_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|and|but|while)\b|[;:(),]", re.IGNORECASE)
 _BY_AGENT = re.compile(r"^[\s,]*(?:\w+\s+){0,3}?(?:led\s+)?by\s+(?:the\s+)?$", re.IGNORECASE)
 _LOST_TO = re.compile(r"^(?:fell|falls|fallen|lost|handed over|ceded) to$")
 _PREPOSITION_START = re.compile(r"^\s*(?:on|in|at|near|against|around|across|over|of|into|inside|outside|toward|towards|"
@@ -242,13 +242,15 @@ class RoleFinder:
                 return by[0], None
             if genitive and event_class.id in ("clash", "air_strike", "shelling", "mobilize"):
                 return genitive[0], None  # "the assault of the jihadists": the genitive is the agent
+            within = [m for m in after if re.fullmatch(r"\s+(?:within|in|among|from|inside)\s+(?:the\s+)?",
+                                                        text[t_end:m.start])]
+            if within and not before:
+                return within[0], None  # "desertions within the army ranks"
             if phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT:
                 return None, None
             return (before[-1] if before else None), None
         if _LOST_TO.match(phrase):
             return (after[0] if after else None), None  # "Homs fell to the rebels"
-        if not before and event_class.id == "desertion" and after:
-            return after[0], None  # "desertions within the army ranks"
         if by:
             return by[0], None
         actor1 = before[-1] if before else None
@@ -331,8 +333,9 @@ class RoleFinder:
         text = self.text
         places = [m for m in in_clause if m.entity_type == "place" and not (m.feature == "COUNTRY" and self.is_actor(m))
                   and not _BETWEEN.search(text[max(0, m.start - 12):m.start])
+                  and not (m.feature == "COUNTRY" and (m.end <= t_start or event_class.id in TERRITORIAL))
                   and not (event_class.id in DIPLOMATIC and m.feature == "COUNTRY"
-                           and not re.search(r"\bin\s+$", text[max(0, m.start - 4):m.start]))]
+                           and re.search(r"\bfrom\s+$", text[max(0, m.start - 6):m.start]))]
         precedents = [m for m in places if m.start >= t_end
                       and self.lexicon.precedent_markers.search(text[max(0, m.start - 25):m.start])]
         places = [m for m in places if m not in precedents]
