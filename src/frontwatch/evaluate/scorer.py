@@ -16,6 +16,8 @@ from typing import Any
 from frontwatch.evaluate.events import score_events, score_quotes
 from frontwatch.evaluate.gold import GoldFile, GoldMention, expand_mentions, gold_files, load_gold
 from frontwatch.evaluate.metrics import PRF, Accuracy
+from frontwatch.errors import GoldError
+from frontwatch.ingest.readers import iter_sources
 from frontwatch.kb.gazetteer import distance_km
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.pipeline import article_ranges, process
@@ -121,9 +123,12 @@ def score_mentions(kb: KnowledgeBase, gold: list[GoldMention], predicted: list[M
 
 
 def evaluate_file(gold: GoldFile, kb: KnowledgeBase, report: Report) -> list[OutputRecord]:
-    text = gold.doc_path.read_text(encoding="utf-8")
-    records = process(SourceDocument(text=text, doc_id=gold.path.stem, published=gold.published,
-                                     source=str(gold.doc_path)), kb)
+    # read the article exactly as `extract` would (title line split off, same decoding)
+    sources = [s for s in iter_sources([str(gold.doc_path)]) if isinstance(s, SourceDocument)]
+    if not sources:
+        raise GoldError(str(gold.path), f"article {gold.doc_path} could not be read")
+    source = sources[0].model_copy(update={"doc_id": gold.path.stem, "published": gold.published})
+    records = process(source, kb)
     document = records[0]
     assert isinstance(document, DocumentRecord)
     gold_mentions = expand_mentions(gold, document.text, article_ranges(document))

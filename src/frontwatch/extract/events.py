@@ -13,7 +13,9 @@ import re
 from datetime import date
 
 from frontwatch.extract.dates import anchor_date
-from frontwatch.extract.lexicon import EventClass, Lexicon, Trigger, acled_event_type, load_lexicon
+from bisect import bisect_left
+
+from frontwatch.extract.lexicon import EventClass, Hit, Lexicon, Trigger, acled_event_type, find_triggers, load_lexicon
 from frontwatch.extract.modality import attribution as find_attribution
 from frontwatch.extract.modality import modality as find_modality
 from frontwatch.extract.roles import TERRITORIAL, DocumentState, RoleFinder, Roles
@@ -21,6 +23,7 @@ from frontwatch.ingest.segment import Sentence
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import Actor, Attribution, ControlChange, EventRecord, Evidence, MentionRecord, Plover
 
+_GENERIC_ATTACK = {"attacked", "attack", "attacks", "attacking", "struck", "strike", "strikes", "hit"}
 TERRITORIAL_SUBS = {"Non-state actor overtakes territory", "Government regains territory",
                     "Non-violent transfer of territory"}
 CONFIDENCE = {"asserted": 0.85, "reported": 0.75, "hedged": 0.5, "planned": 0.35, "hypothetical": 0.25,
@@ -32,6 +35,10 @@ _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that|thes
                                 re.IGNORECASE)
 # a quoted full sentence (capitalised), not a fragment woven into the reporter's own sentence
 _QUOTED = re.compile(r"\"[A-Z][^\"\n]{8,1000}\"")
+# "the besieged capital", "Russian-occupied Tokmak": a participle describing a noun, not an event
+_ATTRIBUTIVE = re.compile(r"(?:\b(?:the|a|an)\s+|[A-Za-z]-)$", re.IGNORECASE)
+_DATELINE = re.compile(r"^[A-Z][A-Z .'\-]{2,40},\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]+)"
+                       r"\s*(?:\([^)]{1,40}\))?\s*[-\u2013\u2014]+\s*")
 
 
 class EventFinder:
@@ -43,15 +50,21 @@ class EventFinder:
         self.text = text
         self.published = published
         self.state = DocumentState()
-        self.roles = RoleFinder(kb, self.lexicon, text, mentions, self.state)
+        dateline = _DATELINE.match(text)
+        self.roles = RoleFinder(kb, self.lexicon, text, mentions, self.state,
+                                dateline_end=dateline.end() if dateline else 0)
         self.media_ids = self.roles.media_ids
+        self.seen_classes: set[str] = set()
 
     def find(self, sentences: list[Sentence], glued_starts: set[int]) -> list[EventRecord]:
         events: list[EventRecord] = []
+        hits = find_triggers(self.lexicon, self.text)
+        starts = [hit.start() for hit in hits]
         for sentence in sentences:
             inside = self.roles.mentions_in(sentence.start, sentence.end)
-            attribution = find_attribution(self.lexicon, self.text, sentence.start, sentence.end, inside,
-                                           self.media_ids)
+            attribution, source_span = find_attribution(self.lexicon, self.text, sentence.start, sentence.end,
+                                                        inside, self.media_ids)
+            self.roles.source_span = source_span
             if attribution is None and sentence.start in glued_starts:
                 attribution = self.state.last_attribution  # "... traveled to Russia\nWhile his ..."
             self.state.last_attribution = attribution
@@ -59,10 +72,11 @@ class EventFinder:
             seen: set[tuple[str, str | None]] = set()
             idioms = [(m.start(), m.end()) for m in self.lexicon.idioms.finditer(self.text, sentence.start,
                                                                                  sentence.end)]
-            # direct quotes are opinions and analysis, kept as quote records, not coded as events
-            idioms += [(m.start(), m.end()) for m in _QUOTED.finditer(self.text, sentence.start, sentence.end)]
             sentence_events: list[EventRecord] = []
-            for trigger in self.lexicon.trigger_re.finditer(self.text, sentence.start, sentence.end):
+            first = bisect_left(starts, sentence.start)
+            for trigger in hits[first:bisect_left(starts, sentence.end, first)]:
+                if trigger.end() > sentence.end:
+                    continue
                 if any(s <= trigger.start() < e for s, e in idioms) or self._not_an_event(sentence, trigger):
                     continue
                 spec: Trigger = self.lexicon.triggers[re.sub(r"\s+", " ", trigger.group().lower())]
@@ -73,8 +87,11 @@ class EventFinder:
                 roles = self.roles.find(spec.event_class, trigger, sentence, clause)
                 if not roles.places and spec.event_class.id in TERRITORIAL and self._nominal(spec.event_class, trigger):
                     continue  # "the rapid loss of territory": a territorial noun needs a place
+                if not roles.places and self._back_reference(spec.event_class, trigger):
+                    continue  # "who was behind the abduction": the event reported earlier, not a new one
+                self.seen_classes.add(spec.event_class.id)
                 sentence_events.extend(self._events_for(sentence, trigger, spec.event_class, clause, roles,
-                                                        attribution, seen))
+                                                        attribution, seen, spec.negated))
             placed = {e.sub_event_type for e in sentence_events if e.location is not None}
             # "expand their control ..., occupying key cities such as Deir Ezzour": keep the placed one
             events.extend(e for e in sentence_events if e.location is not None or e.sub_event_type not in placed
@@ -82,16 +99,25 @@ class EventFinder:
             self.roles.end_sentence(sentence, inside)
         return events
 
-    def _nominal(self, event_class: EventClass, trigger: re.Match[str]) -> bool:
+    def _nominal(self, event_class: EventClass, trigger: Hit) -> bool:
         return trigger.group().lower().split()[-1] in event_class.nominal and bool(
             re.match(r"\s+of\b", self.text[trigger.end():trigger.end() + 4]))
 
-    def _not_an_event(self, sentence: Sentence, trigger: re.Match[str]) -> bool:
-        """Properties ("difficult to conquer") and requested actions ("urged him to leave")."""
+    def _not_an_event(self, sentence: Sentence, trigger: Hit) -> bool:
+        """Properties ("difficult to conquer"), requested actions ("urged him to leave") and
+        participles used as adjectives ("the besieged capital", "Russian-occupied Tokmak")."""
         lead = self.text[max(sentence.start, trigger.start() - 100):trigger.start()]
+        if trigger.group().lower().endswith("ed") and " " not in trigger.group() and _ATTRIBUTIVE.search(lead):
+            return True
         return bool(self.lexicon.irrealis_before.search(lead) or _REQUEST_COMPLEMENT.search(lead))
 
-    def _bare_nominal(self, event_class: EventClass, trigger: re.Match[str]) -> bool:
+    def _back_reference(self, event_class: EventClass, trigger: Hit) -> bool:
+        word = trigger.group().lower()
+        if word not in event_class.nominal or event_class.id not in self.seen_classes:
+            return False
+        return bool(re.search(r"\bthe\s+$", self.text[max(0, trigger.start() - 5):trigger.start()]))
+
+    def _bare_nominal(self, event_class: EventClass, trigger: Hit) -> bool:
         """A noun trigger ("the rapid loss") without "of X" / "led by X" needs a place like a weak verb;
         the same word used as a verb ("as troops retreat") does not."""
         word = trigger.group().lower().split()[-1]
@@ -101,15 +127,15 @@ class EventFinder:
             return False
         return not _NOMINAL_LINK.match(self.text, trigger.end())
 
-    def _events_for(self, sentence: Sentence, trigger: re.Match[str], event_class: EventClass,
+    def _events_for(self, sentence: Sentence, trigger: Hit, event_class: EventClass,
                     clause: tuple[int, int], roles: Roles, attribution: Attribution | None,
-                    seen: set[tuple[str, str | None]]) -> list[EventRecord]:
+                    seen: set[tuple[str, str | None]], negated: bool = False) -> list[EventRecord]:
         actor1, actor2 = roles.actor1, roles.actor2
         if event_class.id == "clash" and actor1 is not None and actor1.side == "foreign" and \
-                self.roles.is_state_actor(actor1):
-            event_class = self._class("air_strike")  # a state striking across a border does so from the air
-        mood = find_modality(self.lexicon, self.text, clause[0], trigger.start(), trigger.end(), sentence.end,
-                             attribution is not None)
+                trigger.group().lower() in _GENERIC_ATTACK and self.roles.is_state_actor(actor1):
+            event_class = self._class("air_strike")  # a state attacking across a border does so from the air
+        mood = "negated" if negated else find_modality(self.lexicon, self.text, clause[0], trigger.start(),
+                                                       trigger.end(), sentence.end, attribution is not None)
         sub = event_class.sub_event_type
         if event_class.government_sub_event_type and actor1 is not None and actor1.side == "government":
             sub = event_class.government_sub_event_type
@@ -137,7 +163,7 @@ class EventFinder:
                 date=when, date_precision=precision, modality=place_mood,  # type: ignore[arg-type]
                 attribution=attribution if place_mood != "asserted" or attribution else None,
                 control_change=control, evidence=evidence, confidence=round(max(0.05, confidence), 2)))
-        if event_class.id in ("capture", "driven_out", "clash") and actor1 is not None and mood != "negated":
+        if actor1 is not None and mood != "negated":
             self.state.remember_actor(event_class.id, actor1)
         return records
 

@@ -366,8 +366,9 @@ class MentionFinder:
         if link == "alias" and surface == actor.name:
             link = "name"
         side = actor.side
-        if actor.kind in ("state", "state_force", "government") and actor.country == context.focus():
-            side = "government"  # a state's own forces in its own theatre
+        if actor.country == context.focus() and (side == "foreign" or actor.kind in ("state", "state_force",
+                                                                                     "government")):
+            side = "government"  # a state's own forces and leaders in its own theatre
         return MentionRecord(doc_id=doc_id, start=match.start, end=match.end, surface=surface,
                              entity_type=actor.entity_type, entity_id=actor.entity_id,  # type: ignore[arg-type]
                              name=actor.name, link=link, wikidata=actor.wikidata,  # type: ignore[arg-type]

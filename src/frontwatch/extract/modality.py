@@ -44,9 +44,10 @@ def modality(lexicon: Lexicon, text: str, clause_start: int, trigger_start: int,
     return "reported" if attributed else "asserted"
 
 
-def attribution(lexicon: Lexicon, text: str, start: int, end: int,
-                mentions: list[MentionRecord], media_ids: set[str]) -> Attribution | None:
-    """Who the sentence text[start:end] is attributed to, if anyone."""
+def attribution(lexicon: Lexicon, text: str, start: int, end: int, mentions: list[MentionRecord],
+                media_ids: set[str]) -> tuple[Attribution | None, tuple[int, int] | None]:
+    """Who the sentence text[start:end] is attributed to, if anyone, and the span
+    of the source phrase (its mentions are sources, not actors of the event)."""
     sentence = text[start:end]
     source: str | None = None
     offset = 0
@@ -61,8 +62,8 @@ def attribution(lexicon: Lexicon, text: str, start: int, end: int,
             found = _REPORTING_AFTER.search(sentence)
             if found:
                 source, offset = found.group(1).strip(), found.start(1)
-    if not source:
-        return None
+    if not source or found is None:
+        return None, None
     source = re.sub(r"^(?:the|a|an)\s+", "", source, flags=re.IGNORECASE)
     source_start = start + offset
     source_end = source_start + len(found.group(1)) if found else source_start
@@ -74,4 +75,4 @@ def attribution(lexicon: Lexicon, text: str, start: int, end: int,
         kind = "outlet"
     elif not inside:
         kind = "anonymous"
-    return Attribution(source=source, kind=kind)  # type: ignore[arg-type]
+    return Attribution(source=source, kind=kind), (source_start, source_end)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from frontwatch.extract.lexicon import EventClass, Lexicon
+from frontwatch.extract.lexicon import EventClass, Hit, Lexicon
 from frontwatch.ingest.segment import Sentence
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import Actor, Attribution, Location, MentionRecord
@@ -38,6 +38,10 @@ _ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town
                               r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town))\b", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
                                  r"between|within|over|around|via)\s+(?:the\s+)?$", re.IGNORECASE)
+_STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
+_PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
+_PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
+                              re.IGNORECASE)
 _PLACE_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|and|but|while)\b|[;:(),]", re.IGNORECASE)
 _BY_AGENT = re.compile(r"^[\s,]*(?:\w+\s+){0,3}?(?:led\s+)?by\s+(?:the\s+)?$", re.IGNORECASE)
 _LOST_TO = re.compile(r"^(?:fell|falls|fallen|lost|handed over|ceded) to$")
@@ -70,6 +74,8 @@ class DocumentState:
     last_actor: dict[str, Actor] = field(default_factory=dict)
     attacker: Actor | None = None  # the side of the ongoing offensive
     last_place: MentionRecord | None = None
+    last_town: MentionRecord | None = None
+    class_actor: dict[str, Actor] = field(default_factory=dict)  # event class -> its last actor1
     last_person: MentionRecord | None = None
     last_group: MentionRecord | None = None
     gains: dict[str, str] = field(default_factory=dict)  # place id -> side that took it
@@ -77,15 +83,20 @@ class DocumentState:
     sentence_runs: list[list[MentionRecord]] = field(default_factory=list)
 
     def remember_actor(self, class_id: str, actor: Actor) -> None:
+        self.class_actor[class_id] = actor
         if class_id in ("capture", "driven_out"):
             self.last_actor["territorial"] = actor
-        if actor.side not in ("government", None, "civilian", "other"):
+        if class_id in ("capture", "driven_out", "clash", "shelling", "air_strike") and \
+                actor.side not in ("government", None, "civilian", "other"):
             self.attacker = actor
 
 
 class RoleFinder:
     def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, text: str, mentions: list[MentionRecord],
-                 state: DocumentState) -> None:
+                 state: DocumentState, dateline_end: int = 0) -> None:
+        self.source_span: tuple[int, int] | None = None  # the attribution source of the current sentence
+        # places in a dateline ("PORT SUDAN, June 14 -") say where the reporter is, not where events are
+        mentions = [m for m in mentions if m.start >= dateline_end]
         self.kb = kb
         self.lexicon = lexicon
         self.text = text
@@ -126,6 +137,8 @@ class RoleFinder:
         return start, end
 
     def is_actor(self, mention: MentionRecord) -> bool:
+        if self.source_span and self.source_span[0] <= mention.start < self.source_span[1]:
+            return False  # "Oleh Marchenko, a spokesman for the Ukrainian military, said": a source
         if mention.entity_type in ("actor", "person"):
             return True
         if mention.entity_type == "organisation":
@@ -170,12 +183,13 @@ class RoleFinder:
             return 2
         return 2 if place.feature in AREA_FEATURES else 1
 
-    def weak_ok(self, trigger: re.Match[str], clause: tuple[int, int]) -> bool:
+    def weak_ok(self, trigger: Hit, clause: tuple[int, int]) -> bool:
         """Weak triggers ("took", "fell") need a place or a territorial object right after them."""
         for mention in self.mentions_in(trigger.end(), clause[1]):
             if mention.entity_type == "place":
                 gap = self.text[trigger.end():mention.start]
-                limit = 6 if _PREPOSITION_START.match(gap) else 4  # "its strikes on the northern outskirts of Homs"
+                # "its strikes on the northern outskirts of Homs", "an ammunition depot near Tokmak"
+                limit = 6 if _PREPOSITION_START.match(gap) or _PREPOSITION_END.search(gap) else 4
                 return len(gap.split()) <= limit and not _PLACE_GAP_STOP.search(gap)
         words = re.findall(r"[a-z]+", self.text[trigger.end():min(clause[1], trigger.end() + 45)].lower())[:4]
         return any(w in self.lexicon.generic_objects for w in words)
@@ -184,6 +198,9 @@ class RoleFinder:
         places = [m for m in inside if m.entity_type == "place" and m.feature != "COUNTRY"]
         if places:
             self.state.last_place = places[-1]
+        towns = [m for m in places if m.feature in ("PPL", "CITY")]
+        if towns:
+            self.state.last_town = towns[-1]
         people = [m for m in inside if m.entity_type == "person"]
         if people:
             self.state.last_person = people[-1]
@@ -193,7 +210,7 @@ class RoleFinder:
 
     # ------------------------------------------------------------ roles
 
-    def find(self, event_class: EventClass, trigger: re.Match[str], sentence: Sentence,
+    def find(self, event_class: EventClass, trigger: Hit, sentence: Sentence,
              clause: tuple[int, int]) -> Roles:
         phrase = re.sub(r"\s+", " ", trigger.group().lower())
         t_start, t_end = trigger.start(), trigger.end()
@@ -233,7 +250,13 @@ class RoleFinder:
             rest = [m for m in after if m.start > between[0].end]
             return between[0], rest[0] if rest else None
         by = [m for m in after if m.start - t_end < 60 and _BY_AGENT.match(text[t_end:m.start])]
+        if event_class.id == "displacement" and (not before or re.search(r"\bforc|\bdr[io]v|prompt",
+                                                                          text[before[-1].end:t_start])):
+            return None, None  # the displaced are civilians ("forcing some 400,000 people to flee")
         if nominal or phrase.split()[-1] in event_class.nominal:
+            modifier = [m for m in before if re.fullmatch(r"\s*", text[m.end:t_start])]
+            if modifier and event_class.id in ("clash", "air_strike", "shelling"):
+                return modifier[-1], None  # "an RSF assault", "a Russian offensive"
             possessive = [m for m in before if re.fullmatch(r"'s?\s+(?:\w+\s+)?", text[m.end:t_start])]
             genitive = [m for m in after if _OF_GENITIVE.match(text[t_end:m.start])]
             if possessive:
@@ -260,6 +283,8 @@ class RoleFinder:
     def _fallback_actor(self, event_class: EventClass, phrase: str, clause: tuple[int, int],
                         t_start: int) -> Actor | None:
         lead = self.text[clause[0]:t_start]
+        if event_class.id == "displacement":
+            return Actor(entity_id="civilians", name="civilians", side="civilian")
         sentence_lead = [m for m in self.mentions_in(max(0, clause[0] - 300), clause[0]) if self.is_actor(m)]
         if _RELATIVE_START.match(self.text, clause[0]) and sentence_lead:
             return self.actor(sentence_lead[-1])  # "the rebels, who have managed to take ..."
@@ -270,6 +295,8 @@ class RoleFinder:
             return self.actor(self.state.last_person)
         if _PLURAL_PRONOUN.search(lead) and self.state.last_group is not None:
             return self.actor(self.state.last_group)
+        if event_class.id in self.state.class_actor and event_class.id in ("shelling", "air_strike"):
+            return self.state.class_actor[event_class.id]  # "shells struck the camp" after "the RSF shelled ..."
         if phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT or event_class.id == "clash":
             return self.state.attacker
         if event_class.control == "gain":
@@ -345,8 +372,9 @@ class RoleFinder:
         if nominal:
             if after and re.fullmatch(r"\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}?", text[t_end:after[0].start]):
                 chosen = self._run(after, 0)
-            elif re.match(r"\s+of\s+the\s+(?:city|town)\b", text[t_end:]) and self.state.last_place:
-                chosen = [self.state.last_place]
+            elif re.match(r"\s+of\s+the\s+(?:city|town)\b", text[t_end:]) and (self.state.last_town or
+                                                                                   self.state.last_place):
+                chosen = [self.state.last_town or self.state.last_place]  # type: ignore[list-item]
             elif before and event_class.id not in TERRITORIAL:
                 chosen = self._run(before, len(before) - 1, forward=False)  # "Homs is resisting the assault of"
         elif event_class.id == "control_state":
@@ -360,14 +388,17 @@ class RoleFinder:
                 while first < len(after) and self._is_destination(after[first]):
                     first += 1
             if first < len(after):
-                gap = text[t_end:after[first].start]
-                if len(gap.split()) <= 6 and not _PLACE_GAP_STOP.search(gap):
+                gap = _PARENTHETICAL.sub(" ", text[t_end:after[first].start])
+                if len(gap.split()) <= 8 and not _STRONG_GAP_STOP.search(gap):
                     chosen = self._run(after, first)
             if not chosen and before:
                 chosen = self._run(before, len(before) - 1, forward=False)
-        if not chosen and self.state.last_place is not None and (
-                _ANAPHORIC_PLACE.search(text, t_end, clause[1]) or _ANAPHORIC_PLACE.search(text, clause[0], t_start)):
-            chosen = [self.state.last_place]
+        if not chosen:
+            anaphor = _ANAPHORIC_PLACE.search(text, t_end, clause[1]) or _ANAPHORIC_PLACE.search(text, clause[0], t_start)
+            if anaphor:
+                town = re.search(r"\b(?:city|town)\b", anaphor.group(), re.IGNORECASE)
+                referent = self.state.last_town if town and self.state.last_town else self.state.last_place
+                chosen = [referent] if referent else []
         if not chosen and event_class.id == "withdrawal":
             earlier = [m for m in self.mentions_in(max(0, clause[0] - 200), clause[0])
                        if m.entity_type == "place" and m.feature != "COUNTRY" and not self._is_destination(m)]
