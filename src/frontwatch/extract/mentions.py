@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -36,13 +37,33 @@ from frontwatch.records import MentionRecord
 
 # lower-case words allowed inside a capitalised name ("London School of Economics")
 CHUNK_PARTICLES = frozenset("of de la le du des del di da al el ad ar as ash at az ez bin ibn van von der "
-                            "for on".split())
+                            "for on to the wal wa".split())
+PLACE_KINDS_NOT_PERSON = frozenset()
 # only these may join tokens of one name: spaces, hyphens, apostrophes
 _JOINER = re.compile(r"[ \-\u2010\u2011\u2013']{1,3}")
 _ATTACHED_ARTICLE = re.compile(r"(?:[Aa][lrsdtzn]|[Ee][lrsdtzn]|[Aa]sh|[Ee]sh)[-\u2010\u2011]$")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 _APPOSITION_FILLERS = frozenset("a an the senior former deputy leading top veteran".split())
+def _upper_class() -> str:
+    chars = [chr(c) for r in ((0x41, 0x5B), (0xC0, 0x250), (0x1E00, 0x1F00), (0x391, 0x3AA), (0x400, 0x430))
+             for c in range(*r) if chr(c).isupper()]
+    return "[" + "".join(re.escape(ch) for ch in chars) + "]"
+
+
+_PARTICLE = ("(?:al|el|il|ul|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en|ath|adh|of|de|la|le|les|du|des|del|della|"
+             "di|da|do|dos|das|van|von|der|den|bin|ibn|bint|for|on|the|and|y|e|to|wal|wa)")
+_CAPWORD = "(?:" + _upper_class() + r"\w*(?:['’‘`ʼʻ]\w+)*|\d+(?:st|nd|rd|th))"
+_SEP = "(?:[ \\-\u2010\u2011\u2013]|[ \\-\u2010\u2011](?:" + _PARTICLE + "[ \\-\u2010\u2011]){1,2})"
+# A window around every capitalised name: optional joined article, capitalised words
+# (lower-case particles allowed inside), then up to three lower-case words
+# ("Syrian army", "Russian air force"). Only windows are tokenised and looked up,
+# which keeps the per-token Python work off the common words of the text.
+WINDOW_RE = re.compile(
+    r"(?<![\w'’])(?:(?:al|el|an|ad|ar|as|ash|at|az|ez|ed|es|et)[-\u2010\u2011])?" + _CAPWORD
+    + "(?:" + _SEP + _CAPWORD + ")*" + r"(?:[ \-\u2010\u2011][a-z]\w*(?![\w\-\u2010\u2011'’])){0,3}"
+)
+
 MIN_FOREIGN_POPULATION = 100_000  # a place outside the document's countries must be this big
 CO_MENTION_KM = 300.0
 
@@ -74,6 +95,7 @@ class DocumentContext:
     country_weight: Counter[str] = field(default_factory=Counter)
     actor_count: Counter[int] = field(default_factory=Counter)
     anchors: list[Place] = field(default_factory=list)
+    last_armed_group: int | None = None
 
     def focus(self) -> str | None:
         top = self.country_weight.most_common(1)
@@ -115,7 +137,9 @@ class MentionFinder:
         self.given = kb.lexicon.get("given_names", frozenset())
         self.cues_before = kb.lexicon.get("person_cues_before", frozenset())
         self.cues_after = kb.lexicon.get("person_cues_after", frozenset())
+        self.place_heads = kb.lexicon.get("place_heads", frozenset())
         self._ref_by_entity = {actor.entity_id: i for i, actor in enumerate(kb.actors)}
+        self.window_tokens: list[Token] = []
 
     # ------------------------------------------------------------ matching
 
@@ -155,6 +179,9 @@ class MentionFinder:
         while i < len(content):
             token = content[i]
             found: Match | None = None
+            if not token.cap:  # lower-case names come from the phrase pass
+                i += 1
+                continue
             longest = first_lengths.get(token.key, 0)
             # how far the name can extend without crossing punctuation
             reach = 1
@@ -217,6 +244,9 @@ class MentionFinder:
             return "organisation"
         if not 2 <= count <= 4 or any(raw.isupper() for raw in raws):
             return None
+        following = TOKEN_RE.findall(self.text[words[-1].end:words[-1].end + 30])[:2]
+        if any(word.lower() in self.place_heads for word in following):
+            return None  # "the Abu Shouk displacement camp": a place name, not a person
         if any(raw in self.common or raw.lower() in CHUNK_PARTICLES for raw in raws[1:]):
             return None
         if raws[0] in self.common and raws[0] not in self.given:
@@ -240,25 +270,68 @@ class MentionFinder:
         pending: list[tuple[Match, list[Token]]] = []
         unknown: list[tuple[int, int, str, str]] = []
         for sentence in self.sentences:
-            content, joins = self._content(_tokens(self.text, sentence))
-            if not content:
-                continue
-            matches = self.match_sentence(content, joins)
-            covered = {m.first + k: m for m in matches for k in range(m.count)}
-            for first, count in self.chunks(content, joins):
-                inner = {id(covered[k]) for k in range(first, first + count) if k in covered}
-                whole = [covered[first]] if first in covered and covered[first].count == count else []
-                if whole and self._is_actor_match(whole[0]):
+            for window in WINDOW_RE.finditer(self.text, sentence.start, sentence.end):
+                content, joins = self._content(_tokens(self.text, Sentence(window.start(), window.end())))
+                if not content:
                     continue
-                kind = self.classify_chunk(content, first, count)
-                if kind is None or (whole and kind == "person"):
-                    continue  # a name the gazetteer knows whole is not overruled by context cues
-                matches = [m for m in matches if id(m) not in inner]
-                surface_tokens = content[first:first + count]
-                unknown.append((surface_tokens[0].start, surface_tokens[-1].end, kind,
-                                self.text[surface_tokens[0].start:surface_tokens[-1].end]))
-            pending.extend((m, content[m.first:m.first + m.count]) for m in matches)
+                self.window_tokens.extend(content)
+                matches = self.match_sentence(content, joins)
+                covered = {m.first + k: m for m in matches for k in range(m.count)}
+                for first, count in self.chunks(content, joins):
+                    inner = {id(covered[k]) for k in range(first, first + count) if k in covered}
+                    whole = [covered[first]] if first in covered and covered[first].count == count else []
+                    if whole and self._is_actor_match(whole[0]):
+                        continue
+                    kind = self.classify_chunk(content, first, count)
+                    if kind is None or (whole and kind == "person"):
+                        continue  # a name the gazetteer knows whole is not overruled by context cues
+                    matches = [m for m in matches if id(m) not in inner]
+                    surface_tokens = content[first:first + count]
+                    while kind == "person" and len(surface_tokens) > 2 and surface_tokens[0].raw in self.cues_before:
+                        surface_tokens = surface_tokens[1:]  # "Brigadier Nabil Abdallah" -> the name
+                    unknown.append((surface_tokens[0].start, surface_tokens[-1].end, kind,
+                                    self.text[surface_tokens[0].start:surface_tokens[-1].end]))
+                pending.extend((m, content[m.first:m.first + m.count]) for m in matches)
+        pending = self._merge(pending, self._phrase_matches(), unknown)
         return self._link(doc_id, pending, unknown)
+
+    def _phrase_matches(self) -> list[Match]:
+        """Lower-case names and generic phrases, found in one Aho-Corasick pass."""
+        lowered = self.text.lower()
+        if len(lowered) != len(self.text) or not self.kb.lower_phrases:
+            return []
+        found: list[Match] = []
+        starts = [s.start for s in self.sentences]
+        for end, (phrase, codes) in self.kb.lower_automaton().iter_long(lowered):
+            start = end - len(phrase) + 1
+            if start > 0 and (lowered[start - 1].isalnum() or lowered[start - 1] in "_'-"):
+                continue
+            if end + 1 < len(lowered) and (lowered[end + 1].isalnum() or lowered[end + 1] == "_"):
+                continue
+            i = bisect_right(starts, start) - 1
+            if i < 0 or end + 1 > self.sentences[i].end:
+                continue  # outside the article's sentences (excluded spans)
+            found.append(Match(start, end + 1, -1, 0, codes))
+        return found
+
+    @staticmethod
+    def _merge(pending: list[tuple[Match, list[Token]]], phrases: list[Match],
+               unknown: list[tuple[int, int, str, str]]) -> list[tuple[Match, list[Token]]]:
+        """Window matches and phrase matches together; on overlap the longer span wins."""
+        blocked = [(start, end) for start, end, _, _ in unknown]
+        candidates = list(pending) + [(m, []) for m in phrases
+                                      if not any(s < m.end and m.start < e for s, e in blocked)]
+        candidates.sort(key=lambda item: (item[0].start, -(item[0].end - item[0].start)))
+        merged: list[tuple[Match, list[Token]]] = []
+        for item in candidates:
+            match = item[0]
+            if merged and match.start < merged[-1][0].end:
+                last = merged[-1][0]
+                if match.end - match.start > last.end - last.start:
+                    merged[-1] = item
+                continue
+            merged.append(item)
+        return merged
 
     def _is_actor_match(self, match: Match) -> bool:
         return any((code >> 2) & 0b111 in (ACTOR, SHORT_NAME, FORCE) for code in match.codes)
@@ -285,8 +358,8 @@ class MentionFinder:
                 # a lone village match ("Sunni" -> Suni, Italy) must not vouch for itself
                 context.country_weight[places[0].country] += 1
                 context.anchors.append(places[0])
-        for token in TOKEN_RE.findall(self.text):
-            iso = kb.demonyms.get(token)
+        for token in self.window_tokens:  # demonyms are capitalised, so they lie in windows
+            iso = kb.demonyms.get(token.raw)
             if iso:
                 context.country_weight[iso] += 1
 
@@ -303,6 +376,8 @@ class MentionFinder:
                         ref = self._ref_by_entity.get(record.entity_id)
                     if ref is not None:
                         context.actor_count[ref] += 1
+                        if self.kb.actors[ref].kind in ("armed_group", "militia", "coalition"):
+                            context.last_armed_group = ref
         known_people: dict[str, tuple[str, str]] = {}
         for start, end, kind, surface in unknown:
             entity_id = f"{kind}:{slug(surface)}"
@@ -387,10 +462,13 @@ class MentionFinder:
 
     def _resolve_generic(self, groups: list[int], context: DocumentContext) -> int | None:
         tags = {tag for g in groups for tag in self.kb.generic_tags[g]}
-        mentioned = [(count, ref) for ref, count in context.actor_count.items()
+        if "@recent_armed_group" in tags:
+            return context.last_armed_group
+        focus = context.focus()
+        mentioned = [(self.kb.actors[ref].country == focus, count, ref) for ref, count in context.actor_count.items()
                      if tags.intersection(self.kb.actors[ref].tags)]
         if mentioned:
-            return max(mentioned)[1]
+            return max(mentioned)[2]
         for country, _ in context.country_weight.most_common():
             for ref, actor in enumerate(self.kb.actors):
                 if actor.country == country and tags.intersection(actor.default_for):
@@ -400,10 +478,14 @@ class MentionFinder:
     def _pick_place(self, refs: list[int], context: DocumentContext) -> Place | None:
         countries = context.countries()
         total = max(context.country_weight.values(), default=1)
+        focus = context.focus()
         best: tuple[float, Place] | None = None
+        largest = max((self.kb.places[ref][7] for ref in refs), default=0)
         for ref in refs:
             place = self.kb.place(ref)
             in_doc = place.country in countries
+            if place.country != focus and not place.curated and place.population * 10 < largest:
+                continue  # "Geneva" is the Swiss city unless the story is about the US
             if not (in_doc or place.curated or place.feature == "COUNTRY"
                     or place.population >= MIN_FOREIGN_POPULATION):
                 continue

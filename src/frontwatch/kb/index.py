@@ -26,7 +26,7 @@ from frontwatch.kb.fold import fold_token, is_acronym, is_capitalised, tokens_of
 from frontwatch.kb.gazetteer import Place
 from frontwatch.kb.loading import DATA_DIR, kb_files, load_yaml
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 # Entry kinds in the name index.
 PLACE, ACTOR, SHORT_NAME, GENERIC, FORCE = range(5)
@@ -49,9 +49,23 @@ class KnowledgeBase:
     demonyms: dict[str, str]
     country_places: dict[str, int]
     lexicon: dict[str, frozenset[str]]
+    lower_phrases: dict[str, tuple[int, ...]] = field(default_factory=dict)
     actor_by_slug: dict[str, int] = field(default_factory=dict)
     digest: str = ""
     _place_ids: dict[str, int] = field(default_factory=dict, repr=False)
+    _automaton: Any = field(default=None, repr=False)
+
+    def lower_automaton(self) -> Any:
+        """Aho-Corasick automaton over the lower-case phrases ("the regime", "moukhabarat")."""
+        if self._automaton is None:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for phrase, codes in self.lower_phrases.items():
+                automaton.add_word(phrase, (phrase, codes))
+            automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
 
     def __post_init__(self) -> None:
         self.actor_by_slug = {actor.slug: i for i, actor in enumerate(self.actors)}
@@ -80,6 +94,8 @@ class _Builder:
     def __init__(self) -> None:
         self.names: dict[str, list[int]] = defaultdict(list)
         self.first_lengths: dict[str, int] = {}
+        # names written in lower case are matched as plain phrases, in any case (see mentions.py)
+        self.lower_phrases: dict[str, list[int]] = defaultdict(list)
 
     def add(self, name: str, ref: int, kind: int, case_rule: int | None = None) -> None:
         raw_tokens = tokens_of(name)
@@ -99,6 +115,10 @@ class _Builder:
         if len(key) < 2:
             return
         code = _encode(ref, kind, case_rule)
+        if case_rule == ANY_CASE:
+            phrase = " ".join(name.lower().split())
+            if code not in self.lower_phrases[phrase]:
+                self.lower_phrases[phrase].append(code)
         self._put(key, code)
         first = content[0]
         if self.first_lengths.get(first, 0) < len(content):
@@ -137,6 +157,9 @@ def build(extra_dirs: list[Path] | None = None) -> KnowledgeBase:
         rule = ALL_CAP if not place.curated else None
         for name in names:
             builder.add(name, ref, PLACE, rule)
+        if place.curated and place.feature in ("ADM1", "ADM2"):
+            for alias in _admin_aliases(place.name):  # "Donetsk region", "province of Deraa"
+                builder.add(alias, ref, PLACE, None)
     for target, aliases in extra_aliases.items():
         ref = by_entity.get(target)
         if ref is None:
@@ -173,7 +196,21 @@ def build(extra_dirs: list[Path] | None = None) -> KnowledgeBase:
         demonyms=demonyms,
         country_places=country_places,
         lexicon=lexicon,
+        lower_phrases={k: tuple(v) for k, v in builder.lower_phrases.items()},
     )
+
+
+_ADMIN_WORDS = ("region", "province", "oblast", "governorate", "state", "district", "prefecture", "county")
+
+
+def _admin_aliases(name: str) -> list[str]:
+    """How news text names an administrative unit: "<base> region", "province of <base>"..."""
+    words = name.split()
+    if len(words) < 2 or words[-1].lower() not in _ADMIN_WORDS:
+        return []
+    base = " ".join(words[:-1])
+    return [f"{base} {w}" for w in _ADMIN_WORDS] + [f"{base} {w.capitalize()}" for w in _ADMIN_WORDS] + \
+        [f"{w} of {base}" for w in ("province", "region", "governorate", "state")]
 
 
 def _country_aliases(lexicon: dict[str, frozenset[str]]) -> list[tuple[str, str]]:
@@ -246,7 +283,8 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("frontwatch"))
 
 
-_FIELDS = ("places", "actors", "names", "first_lengths", "generic_tags", "demonyms", "country_places")
+_FIELDS = ("places", "actors", "names", "first_lengths", "generic_tags", "demonyms", "country_places",
+           "lower_phrases")
 
 
 def load(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) -> KnowledgeBase:
@@ -267,6 +305,7 @@ def load(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) -> Kno
                 demonyms=data["demonyms"],
                 country_places=data["country_places"],
                 lexicon=_lexicon(),
+                lower_phrases=data["lower_phrases"],
                 digest=digest,
             )
             return kb
