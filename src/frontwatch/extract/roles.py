@@ -23,7 +23,7 @@ AREA_FEATURES = {"NEIGHBOURHOOD", "ROAD", "BASE", "CROSSING", "AIRPORT", "PORT",
 # a clause ends at ";", a dash, or a comma that opens a new clause
 _CLAUSE_BREAK = re.compile(
     r";|\s[-\u2013\u2014]\s|,\s+(?=(?:while|whereas|but|which|who|whose|after|before|although|though|as|when|"
-    r"and then|the|a|an|his|her|its|their|this|these|it|they|he|she|according|seeking|albeit)\b)",
+    r"and then|and that|the|a|an|his|her|its|their|this|these|it|they|he|she|according|seeking|albeit)\b)",
     re.IGNORECASE,
 )
 _RELATIVE_START = re.compile(r"\s*(?:who|which|that|whose)\b", re.IGNORECASE)
@@ -53,6 +53,11 @@ _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 _SINCE = re.compile(r"\bsince\s+(?:\w+\s+)?\d{4}\b", re.IGNORECASE)
 _PLURAL_PRONOUN = re.compile(r"\b(?:they|their|them)\b", re.IGNORECASE)
 _SINGULAR_PRONOUN = re.compile(r"\b(?:he|his|she|her)\b", re.IGNORECASE)
+# "it", "its forces", "the group": a reference back to an organisation, not to a person
+_GROUP_ANAPHOR = re.compile(r"\b(?:it|its|the\s+(?:group|organisation|organization|movement|militia))\b", re.IGNORECASE)
+_ANY_ANAPHOR = re.compile(r"\b(?:it|its|they|their|he|his|she|her|the\s+(?:group|organisation|organization|"
+                          r"movement|militia))\b", re.IGNORECASE)
+_FALL_VERB = re.compile(r"\b(?:fall|falls|fell|fallen)$", re.IGNORECASE)
 _NO_AGENT = {"fall", "loss", "fell", "falls", "has fallen", "have fallen", "siege", "under siege", "besieged",
              "battle", "battle for"}
 
@@ -184,7 +189,13 @@ class RoleFinder:
         return 2 if place.feature in AREA_FEATURES else 1
 
     def weak_ok(self, trigger: Hit, clause: tuple[int, int]) -> bool:
-        """Weak triggers ("took", "fell") need a place or a territorial object right after them."""
+        """Weak triggers ("took", "fell") need a place or a territorial object right after them;
+        a verb of falling may instead have the place as its subject ("If Sittwe falls")."""
+        if _FALL_VERB.search(trigger.group()):
+            subject = self.mentions_in(max(clause[0], trigger.start() - 60), trigger.start())
+            if subject and subject[-1].entity_type == "place" and subject[-1].feature != "COUNTRY" \
+                    and not self.text[subject[-1].end:trigger.start()].strip():
+                return True
         for mention in self.mentions_in(trigger.end(), clause[1]):
             if mention.entity_type == "place":
                 gap = self.text[trigger.end():mention.start]
@@ -215,7 +226,8 @@ class RoleFinder:
         phrase = re.sub(r"\s+", " ", trigger.group().lower())
         t_start, t_end = trigger.start(), trigger.end()
         in_clause = self.mentions_in(clause[0], clause[1])
-        before = [m for m in in_clause if m.end <= t_start and self.is_actor(m)]
+        # "Israeli warplanes struck": the trigger may begin inside the actor's name (its head noun)
+        before = [m for m in in_clause if (m.end <= t_start or m.start < t_start < m.end) and self.is_actor(m)]
         after = [m for m in in_clause if m.start >= t_end and self.is_actor(m)]
         nominal = phrase.split()[-1] in event_class.nominal and bool(re.match(r"\s+of\b", self.text[t_end:t_end + 4]))
         roles = Roles()
@@ -291,6 +303,14 @@ class RoleFinder:
         implied = self.lexicon.implied_re.search(lead)
         if implied:
             return self.implied_actor(implied.group().lower())
+        if _ANY_ANAPHOR.search(lead):
+            # "Hezbollah said it fired ...", "an RSF commander said his fighters had taken ...":
+            # in reported speech the pronoun names the speaker's side
+            source = self.source_actor()
+            if source is not None:
+                return source
+        if _GROUP_ANAPHOR.search(lead) and self.state.last_group is not None:
+            return self.actor(self.state.last_group)
         if _SINGULAR_PRONOUN.search(lead) and self.state.last_person is not None:
             return self.actor(self.state.last_person)
         if _PLURAL_PRONOUN.search(lead) and self.state.last_group is not None:
@@ -302,6 +322,14 @@ class RoleFinder:
         if event_class.control == "gain":
             return self.state.last_actor.get("territorial")
         return None
+
+    def source_actor(self) -> Actor | None:
+        """The group named in the attribution source of the current sentence, if any."""
+        if self.source_span is None:
+            return None
+        inside = [m for m in self.mentions_in(self.source_span[0], self.source_span[1] + 1)
+                  if m.entity_type in ("actor", "organisation") and m.entity_id not in self.media_ids]
+        return self.actor(inside[0]) if inside else None
 
     def implied_actor(self, word: str) -> Actor | None:
         """The actor a word implies ("uprising" -> the rebels of this theatre)."""

@@ -23,14 +23,16 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
                          "\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x0c": "\n"})
 _DROP_CHARS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 # whitespace runs: any run holding a line break becomes one "\n", others one space
-_WHITESPACE_RUN = re.compile(r"^[ \r\n]+|[ \r\n]+$|[ \r]*\n[ \r\n]*|[ \r]{2,}|\r")
+_WHITESPACE_RUN = re.compile(r"[ \r]*\n[ \r\n]*|[ \r]{2,}|\r")
+_EDGE_SPACE = " \r\n"
 
-# "territoryThe fall": a lower-case word glued to a capitalised word.
-_GLUED_LOWER = re.compile(r"\b([a-z]{3,})([A-Z][a-z]+)")
-# "RussiaWhile His": a capitalised word glued to a capitalised word.
-_GLUED_CAPITAL = re.compile(r"\b([A-Z][a-z]{2,})([A-Z][a-z]+)\b")
+# A lower-case letter directly followed by a capitalised word: "territoryThe fall",
+# "RussiaWhile His" (the patterns start at the rare boundary, which keeps them fast).
+_CASE_BOUNDARY = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+_WORD_BEFORE = re.compile(r"[A-Za-z]+$")
+_WORD_AFTER = re.compile(r"[A-Z][a-z]+")
 # "environment.The offensive": no space after the full stop.
-_MISSING_SPACE = re.compile(r"([a-z]{2,}[.!?][\"')\]]?)([A-Z][a-z])")
+_MISSING_SPACE = re.compile(r"(?<=[a-z][a-z])[.!?][\"')\]]?(?=[A-Z][a-z])")
 
 # Lines that start a comment section: everything after them is excluded.
 _COMMENT_HEADER = re.compile(
@@ -80,25 +82,35 @@ def _edits(raw: str, is_known_name: Callable[[str], bool], common_words: frozens
     edits: list[tuple[int, int, str, str]] = []
     for match in _DROP_CHARS.finditer(raw):
         edits.append((match.start(), match.end(), "", "whitespace"))
-    for match in _WHITESPACE_RUN.finditer(raw):
+    lead = len(raw) - len(raw.lstrip(_EDGE_SPACE))
+    tail = len(raw.rstrip(_EDGE_SPACE))
+    if lead:
+        edits.append((0, lead, "", "whitespace"))  # no whitespace at the very start or end
+    if tail < len(raw) and tail >= lead:
+        edits.append((tail, len(raw), "", "whitespace"))
+    for match in _WHITESPACE_RUN.finditer(raw, lead, max(lead, tail)):
         replacement = "\n" if "\n" in match.group() else " "
-        if match.start() == 0 or match.end() == len(raw):
-            replacement = ""  # no whitespace at the very start or end
         if match.group() != replacement:
             edits.append((match.start(), match.end(), replacement, "whitespace"))
-    for match in _GLUED_LOWER.finditer(raw):
-        if not is_known_name(match.group(0)):
-            edits.append((match.end(1), match.end(1), "\n", "glued_sentence"))
-    for match in _GLUED_CAPITAL.finditer(raw):
-        left, right = match.group(1), match.group(2)
-        if is_known_name(match.group(0)):
+    for match in _CASE_BOUNDARY.finditer(raw):
+        at = match.start()
+        before = _WORD_BEFORE.search(raw, max(0, at - 40), at)
+        after = _WORD_AFTER.match(raw, at)
+        if before is None or after is None or before.end() != at:
             continue
-        # split "RussiaWhile" but not "YouTube": the right half must start a
-        # sentence, or the left half must be a name we know on its own
-        if right in common_words or is_known_name(left):
-            edits.append((match.end(1), match.end(1), "\n", "glued_sentence"))
+        left, right = before.group(), after.group()
+        if (before.start() > 0 and raw[before.start() - 1].isalnum()) or is_known_name(left + right):
+            continue
+        if left.islower():
+            if len(left) >= 3:  # "territoryThe": a lower-case word glued to the next sentence
+                edits.append((at, at, "\n", "glued_sentence"))
+        elif left[0].isupper() and left[1:].islower() and len(left) >= 3:
+            # split "RussiaWhile" but not "YouTube": the right half must start a
+            # sentence, or the left half must be a name we know on its own
+            if right in common_words or is_known_name(left):
+                edits.append((at, at, "\n", "glued_sentence"))
     for match in _MISSING_SPACE.finditer(raw):
-        edits.append((match.end(1), match.end(1), " ", "missing_space"))
+        edits.append((match.end(), match.end(), " ", "missing_space"))
     edits.sort(key=lambda e: (e[0], e[1]))
     merged: list[tuple[int, int, str, str]] = []
     last_end = -1

@@ -26,7 +26,7 @@ from frontwatch.kb.fold import fold_token, is_acronym, is_capitalised, tokens_of
 from frontwatch.kb.gazetteer import Place
 from frontwatch.kb.loading import DATA_DIR, kb_files, load_yaml
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 # Entry kinds in the name index.
 PLACE, ACTOR, SHORT_NAME, GENERIC, FORCE = range(5)
@@ -50,10 +50,29 @@ class KnowledgeBase:
     country_places: dict[str, int]
     lexicon: dict[str, frozenset[str]]
     lower_phrases: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    tail_words: list[str] = field(default_factory=list)  # lower-case words inside capitalised names
     actor_by_slug: dict[str, int] = field(default_factory=dict)
     digest: str = ""
     _place_ids: dict[str, int] = field(default_factory=dict, repr=False)
     _automaton: Any = field(default=None, repr=False)
+    _window_re: Any = field(default=None, repr=False)
+    _defaults: dict[tuple[str, str], int] | None = field(default=None, repr=False)
+    _by_entity: dict[str, int] | None = field(default=None, repr=False)
+
+    def actor_by_entity(self) -> dict[str, int]:
+        """Actor index by entity id (QID or slug), built once."""
+        if self._by_entity is None:
+            self._by_entity = {actor.entity_id: i for i, actor in enumerate(self.actors)}
+        return self._by_entity
+
+    def default_actor(self, country: str, tag: str) -> int | None:
+        """The actor whose `default_for` holds tag in a country (generic references)."""
+        if self._defaults is None:
+            self._defaults = {}
+            for ref, actor in enumerate(self.actors):
+                for default in actor.default_for:
+                    self._defaults.setdefault((actor.country or "", default), ref)
+        return self._defaults.get((country, tag))
 
     def lower_automaton(self) -> Any:
         """Aho-Corasick automaton over the lower-case phrases ("the regime", "moukhabarat")."""
@@ -96,6 +115,7 @@ class _Builder:
         self.first_lengths: dict[str, int] = {}
         # names written in lower case are matched as plain phrases, in any case (see mentions.py)
         self.lower_phrases: dict[str, list[int]] = defaultdict(list)
+        self.tail_words: set[str] = set()
 
     def add(self, name: str, ref: int, kind: int, case_rule: int | None = None) -> None:
         raw_tokens = tokens_of(name)
@@ -115,6 +135,8 @@ class _Builder:
         if len(key) < 2:
             return
         code = _encode(ref, kind, case_rule)
+        if case_rule != ANY_CASE:
+            self.tail_words.update(t.lower() for t in raw_tokens[1:] if t[0].islower())
         if case_rule == ANY_CASE:
             phrase = " ".join(name.lower().split())
             if code not in self.lower_phrases[phrase]:
@@ -197,6 +219,7 @@ def build(extra_dirs: list[Path] | None = None) -> KnowledgeBase:
         country_places=country_places,
         lexicon=lexicon,
         lower_phrases={k: tuple(v) for k, v in builder.lower_phrases.items()},
+        tail_words=sorted(builder.tail_words),
     )
 
 
@@ -284,7 +307,7 @@ def cache_dir() -> Path:
 
 
 _FIELDS = ("places", "actors", "names", "first_lengths", "generic_tags", "demonyms", "country_places",
-           "lower_phrases")
+           "lower_phrases", "tail_words")
 
 
 def load(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) -> KnowledgeBase:
@@ -306,6 +329,7 @@ def load(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) -> Kno
                 country_places=data["country_places"],
                 lexicon=_lexicon(),
                 lower_phrases=data["lower_phrases"],
+                tail_words=data["tail_words"],
                 digest=digest,
             )
             return kb

@@ -1,0 +1,237 @@
+"""Tests for frontwatch.ingest.clean: repairs, offsets back to the raw text, excluded spans."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from frontwatch.ingest.clean import CleanText, clean
+from frontwatch.kb.index import KnowledgeBase
+from frontwatch.pipeline import known_name_test
+
+COMMON_WORDS = frozenset({"The", "While", "This", "He", "Officials", "It", "They", "In"})
+
+
+def kb_clean(kb: KnowledgeBase, raw: str) -> CleanText:
+    """Clean as the pipeline does, with the KB's known names and common words."""
+    return clean(raw, is_known_name=known_name_test(kb), common_words=kb.lexicon.get("common_words", frozenset()))
+
+
+def lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+# ------------------------------------------------------------------ glued sentences
+
+
+def test_lower_case_word_glued_to_a_sentence_is_split() -> None:
+    result = clean("the convoy reached the bridgeThe shelling resumed at dawn")
+    assert lines(result.text) == ["the convoy reached the bridge", "The shelling resumed at dawn"]
+    [repair] = result.repairs
+    assert repair.kind == "glued_sentence"
+    assert result.text[repair.start:repair.end] == "\n"
+    assert repair.original_start == repair.original_end == len("the convoy reached the bridge")
+
+
+def test_name_glued_to_a_sentence_opener_is_split() -> None:
+    result = clean("supplies went to UkraineWhile officials argued about the cost", common_words=COMMON_WORDS)
+    assert lines(result.text) == ["supplies went to Ukraine", "While officials argued about the cost"]
+    assert [r.kind for r in result.repairs] == ["glued_sentence"]
+
+
+def test_name_glued_to_a_name_needs_evidence_before_splitting() -> None:
+    # neither half is a sentence opener and the left half is no known name: leave it
+    assert clean("He met officials in PortSudan on Friday", common_words=COMMON_WORDS).text == \
+        "He met officials in PortSudan on Friday"
+    # a known left half is enough
+    split = clean("He met officials in KassalaGedaref on Friday", common_words=COMMON_WORDS,
+                  is_known_name=lambda word: word == "Kassala")
+    assert "Kassala\nGedaref" in split.text
+
+
+def test_kb_splits_glued_sentences_after_place_names(kb: KnowledgeBase) -> None:
+    result = kb_clean(kb, "Fighting continued in DamascusThe army sent reinforcements to AleppoThey arrived late")
+    assert lines(result.text) == ["Fighting continued in Damascus", "The army sent reinforcements to Aleppo",
+                                  "They arrived late"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "He watched the speech on YouTube before leaving.",
+    "She filmed the strike on her iPhone and posted it.",
+    "A McDonald restaurant near the square was closed.",
+    "The footage was shared on WhatsApp groups overnight.",
+    "He typed the report on a MacBook in the hotel lobby.",
+])
+def test_camel_case_brands_are_not_split(kb: KnowledgeBase, sentence: str) -> None:
+    result = kb_clean(kb, sentence)
+    assert result.text == sentence
+    assert result.repairs == []
+
+
+@pytest.mark.parametrize("sentence", [
+    "The footage appeared on LinkedIn later that day.",
+    "Payments were sent through PayPal to the families.",
+    "Troops used StarLink terminals near the front.",
+    "The clip spread quickly on TikTok overnight.",
+])
+def test_camel_case_brands_whose_halves_are_words_or_places_are_not_split(kb: KnowledgeBase, sentence: str) -> None:
+    # "In" is a sentence opener, "Pay", "Star", "Tik" are GeoNames places somewhere:
+    # neither makes a brand name two sentences
+    assert kb_clean(kb, sentence).text == sentence
+
+
+def test_a_name_the_kb_knows_is_never_split() -> None:
+    sentence = "He wrote for openDemocracy last year."
+    assert "open\nDemocracy" in clean(sentence).text  # without the KB, it looks glued
+    kept = clean(sentence, is_known_name=lambda word: word == "openDemocracy")
+    assert kept.text == sentence and kept.repairs == []
+
+
+def test_missing_space_after_full_stop_is_inserted() -> None:
+    result = clean("Rebels entered the town.The army withdrew south.")
+    assert result.text == "Rebels entered the town. The army withdrew south."
+    [repair] = result.repairs
+    assert repair.kind == "missing_space" and result.text[repair.start:repair.end] == " "
+
+
+def test_abbreviations_and_decimals_get_no_space() -> None:
+    for text in ("The U.S.Army said nothing.", "Losses rose 3.5 percent.", "See www.example.org today."):
+        assert clean(text).text == text
+
+
+# ------------------------------------------------------------------ whitespace
+
+
+def test_whitespace_is_normalised() -> None:
+    raw = "  Troops   moved \t north.\r\n\r\n\n   Then\u00a0they   stopped.\u200b  \n"
+    result = clean(raw)
+    assert result.text == "Troops moved north.\nThen they stopped."
+    assert result.repairs == []  # whitespace edits are not repairs
+
+
+def test_invisible_characters_between_spaces_leave_one_space() -> None:
+    assert clean("shelling resumed \u200b at dawn \ufeff\u00a0 today").text == "shelling resumed at dawn today"
+
+
+def test_curly_quotes_become_straight() -> None:
+    assert clean("He said “we will stay” and ‘left’.").text == "He said \"we will stay\" and 'left'."
+
+
+# ------------------------------------------------------------------ offsets back to the raw text
+
+
+def assert_words_map_back(raw: str, result: CleanText) -> None:
+    for word in re.finditer(r"\w+", result.text):
+        start, end = result.to_original(word.start()), result.to_original(word.end())
+        assert raw[start:end] == word.group(), (word.group(), raw[start:end])
+
+
+def test_to_original_maps_every_word_back() -> None:
+    raw = "  Troops   moved\t\tnorth.The convoy reached the bridgeThe shelling \n\n\n resumed \u200b at dawn."
+    result = clean(raw)
+    assert result.text != raw
+    assert_words_map_back(raw, result)
+    assert result.to_original(0) == 2  # leading whitespace dropped
+
+
+WORDS = st.sampled_from(["rebels", "entered", "Hama", "bridge", "The", "army", "withdrew", "Aleppo", "town",
+                         "While", "convoy", "3.5", "U.S.", "said"])
+JOINS = st.sampled_from([" ", "  ", "\t", "\n", "\n\n", " \n ", "\r\n", "", ".", ". ", "\u00a0", " \u200b"])
+
+
+@given(st.lists(st.tuples(WORDS, JOINS), min_size=1, max_size=30), st.sampled_from(["", " ", "\n  "]))
+def test_to_original_property(pieces: list[tuple[str, str]], lead: str) -> None:
+    raw = lead + "".join(word + join for word, join in pieces)
+    result = clean(raw, common_words=COMMON_WORDS)
+    assert_words_map_back(raw, result)
+    for repair in result.repairs:
+        assert result.text[repair.start:repair.end] in ("\n", " ")
+        assert raw[repair.original_start:repair.original_end] == ""  # repairs only insert
+
+
+# ------------------------------------------------------------------ excluded spans
+
+NEWS = [
+    "Government forces shelled the northern outskirts of the town on Tuesday, residents said.",
+    "Aid agencies said thousands of families had fled towards the border in recent days.",
+    "The army said it had repelled an attack on its positions near the airport.",
+    "A spokesman for the opposition said the fighting would continue until the town was taken.",
+]
+# a pasted reader comment: first person, emotive, hard-wrapped mid-sentence
+COMMENT = [
+    "I have lived here all my life and this is disgusting!! Shame on all of",
+    "them, the world should stop watching and do something for",
+    "the people who are dying every day. God help us",
+]
+
+
+def test_reader_comment_tail_is_excluded() -> None:
+    text = "\n".join(NEWS + COMMENT)
+    result = clean(text)
+    [span] = result.excluded
+    assert span.reason == "reader_comment"
+    assert result.text[span.start:span.end] == "\n".join(COMMENT) == span.text
+    assert result.is_excluded(span.start, span.start + 5)
+    assert not result.is_excluded(0, len(NEWS[0]))
+
+
+def test_article_ending_with_a_first_person_quote_is_not_a_comment() -> None:
+    ending = ("\"I saw the tanks enter the square and I ran for my life!! God help us,\" said one resident, "
+              "who gave only his first name.")
+    assert clean("\n".join([*NEWS, ending])).excluded == []
+
+
+def test_analyst_opinion_with_attribution_is_not_a_comment() -> None:
+    ending = "The government should negotiate now, said Karim Haddad, an analyst at a research centre in Beirut."
+    assert clean("\n".join([*NEWS, ending])).excluded == []
+
+
+def test_comment_like_paragraph_at_the_start_is_not_a_tail() -> None:
+    text = "\n".join([COMMENT[0], *NEWS, NEWS[0].replace("Tuesday", "Wednesday")])
+    assert [s.reason for s in clean(text).excluded] == []
+
+
+@pytest.mark.parametrize("header", ["Comments (2)", "Comments", "3 Comments", "Leave a comment", "Show all comments"])
+def test_comments_header_excludes_everything_after_it(header: str) -> None:
+    text = "\n".join([NEWS[0], NEWS[1], header, "Great article, thanks.", "Where is Aleppo in all this?"])
+    result = clean(text)
+    [span] = result.excluded
+    assert span.reason == "reader_comment"
+    assert result.text[span.start:] == "\n".join([header, "Great article, thanks.", "Where is Aleppo in all this?"])
+    assert span.end == len(result.text)
+
+
+def test_a_sentence_about_comments_is_not_a_header() -> None:
+    text = "\n".join([NEWS[0], "Comments by the minister angered residents.", NEWS[1]])
+    assert clean(text).excluded == []
+
+
+def test_repeated_paragraph_is_excluded_once() -> None:
+    text = "\n".join([NEWS[0], NEWS[1], NEWS[0], NEWS[2]])
+    result = clean(text)
+    [span] = result.excluded
+    assert span.reason == "repeated_paragraph"
+    first = result.text.index(NEWS[0])
+    assert span.start > first and result.text[span.start:span.end] == NEWS[0]
+
+
+def test_short_repeated_lines_are_kept() -> None:
+    # a repeated short line ("Hama") is not a duplicated paragraph
+    text = "\n".join(["Hama", NEWS[0], "Hama", NEWS[1]])
+    assert clean(text).excluded == []
+
+
+@pytest.mark.parametrize("line", ["Read more: Aid convoy reaches besieged town", "Related: Talks stall in Geneva",
+                                  "Subscribe to our newsletter", "© 2024 Levant Daily. All rights reserved."])
+def test_boilerplate_line_is_excluded(line: str) -> None:
+    result = clean("\n".join([NEWS[0], line, NEWS[1]]))
+    [span] = result.excluded
+    assert span.reason == "boilerplate" and span.text == line
+
+
+def test_reading_a_report_is_not_boilerplate() -> None:
+    text = "\n".join([NEWS[0], "Reading the statement aloud, the governor said the town was calm.", NEWS[1]])
+    assert clean(text).excluded == []

@@ -1,0 +1,120 @@
+"""Tests for frontwatch.extract.dates: date expressions anchored to the publication date."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from frontwatch.extract.dates import anchor_date, parse_published
+
+# Publication dates on different weekdays, around a year boundary and a leap day.
+PUBLISHED = [date(2024, 12, 5), date(2025, 1, 4), date(2024, 3, 1), date(2023, 7, 17)]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@pytest.mark.parametrize("published", PUBLISHED)
+def test_since_month_and_year(published: date) -> None:
+    assert anchor_date("The group has held the town since October 2017.", published) == ("2017-10", "month")
+    assert anchor_date("Rebels have controlled it since March 2011, residents said.", published) == ("2011-03", "month")
+
+
+@pytest.mark.parametrize("published", PUBLISHED)
+def test_in_a_year(published: date) -> None:
+    assert anchor_date("The town fell to the jihadists in 2018.", published) == ("2018", "year")
+    assert anchor_date("Fighting has raged since 2014 along the river.", published) == ("2014", "year")
+
+
+def test_a_number_that_is_not_a_year_is_no_date() -> None:
+    published = date(2024, 12, 5)
+    assert anchor_date("In 1500 homes the power failed.", published) == ("2024-12-05", "week")
+    assert anchor_date("They fired 2018 shells.", published) == ("2024-12-05", "week")
+
+
+@pytest.mark.parametrize("published", PUBLISHED)
+@pytest.mark.parametrize("weekday", WEEKDAYS)
+def test_on_a_weekday_is_the_last_such_day_up_to_publication(published: date, weekday: str) -> None:
+    value, precision = anchor_date(f"Rebels attacked the checkpoint on {weekday}, a monitor said.", published)
+    assert precision == "day"
+    found = date.fromisoformat(value or "")
+    assert found.strftime("%A") == weekday
+    assert published - timedelta(days=6) <= found <= published
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2035, 12, 31)), st.sampled_from(WEEKDAYS))
+def test_weekday_property(published: date, weekday: str) -> None:
+    value, _ = anchor_date(f"on {weekday.lower()} the army withdrew", published)
+    found = date.fromisoformat(value or "")
+    assert found.strftime("%A") == weekday and 0 <= (published - found).days <= 6
+
+
+@pytest.mark.parametrize("published", PUBLISHED)
+def test_relative_days(published: date) -> None:
+    assert anchor_date("The base was shelled yesterday.", published) == (
+        (published - timedelta(days=1)).isoformat(), "day")
+    assert anchor_date("Shelling resumed last night near the airport.", published)[0] == (
+        published - timedelta(days=1)).isoformat()
+    assert anchor_date("Officials said today that the road was open.", published) == (published.isoformat(), "day")
+
+
+@pytest.mark.parametrize("published", PUBLISHED)
+def test_this_month_and_last_month(published: date) -> None:
+    assert anchor_date("Fighting began earlier this month.", published) == (published.strftime("%Y-%m"), "month")
+    previous = published.replace(day=1) - timedelta(days=1)
+    assert anchor_date("Clashes erupted last month in the south.", published) == (previous.strftime("%Y-%m"), "month")
+
+
+def test_day_and_month_without_year_takes_the_publication_year() -> None:
+    assert anchor_date("The convoy arrived on 3 December.", date(2024, 12, 5)) == ("2024-12-03", "day")
+    assert anchor_date("The convoy arrived on December 3.", date(2024, 12, 5)) == ("2024-12-03", "day")
+    assert anchor_date("Talks opened on the 3rd of December.", date(2024, 12, 20)) == ("2024-12-03", "day")
+
+
+def test_day_and_month_after_publication_is_last_year() -> None:
+    # "on 30 December" in an article of 4 January is the December just gone
+    assert anchor_date("The convoy arrived on 30 December.", date(2025, 1, 4)) == ("2024-12-30", "day")
+
+
+def test_full_dates() -> None:
+    published = date(2024, 12, 5)
+    assert anchor_date("It happened on 3 December 2022.", published) == ("2022-12-03", "day")
+    assert anchor_date("It happened on March 15, 2011, in Deraa.", published) == ("2011-03-15", "day")
+    assert anchor_date("The decree of 2019-06-30 was annulled.", published) == ("2019-06-30", "day")
+
+
+def test_the_first_expression_wins() -> None:
+    published = date(2024, 12, 5)
+    assert anchor_date("On Tuesday rebels took the town they had lost in 2018.", published) == ("2024-12-03", "day")
+    assert anchor_date("Lost in 2018, the town was retaken on Tuesday.", published) == ("2018", "year")
+
+
+@pytest.mark.parametrize("published", PUBLISHED)
+def test_no_date_inherits_the_publication_date_with_week_precision(published: date) -> None:
+    assert anchor_date("Troops advanced towards the river.", published) == (published.isoformat(), "week")
+
+
+def test_relative_dates_without_a_publication_date_are_unknown() -> None:
+    for text in ("Troops advanced.", "Rebels attacked on Tuesday.", "It happened yesterday.", "earlier this month"):
+        assert anchor_date(text, None) == (None, "unknown")
+    # an absolute date needs no anchor
+    assert anchor_date("since October 2017", None) == ("2017-10", "month")
+
+
+def test_parse_published() -> None:
+    assert parse_published("2024-12-05") == date(2024, 12, 5)
+    assert parse_published("2024-12-05T10:30:00+00:00") == date(2024, 12, 5)
+    assert parse_published("December 5") is None
+    assert parse_published(None) is None and parse_published("") is None
+
+
+def test_events_carry_anchored_dates(extract: Callable[..., object]) -> None:
+    result = extract("Government forces shelled Idlib yesterday. Rebels shelled Hama.\n"
+                     "Air strikes hit Saraqib in Syria in 2018.", published="2024-12-05")
+    by_sentence = {event.evidence.text.split()[0]: (event.date, event.date_precision)
+                   for event in result.events}  # type: ignore[attr-defined]
+    assert by_sentence.get("Government") == ("2024-12-04", "day")
+    assert by_sentence.get("Rebels") == ("2024-12-05", "week")
+    assert by_sentence.get("Air") == ("2018", "year")

@@ -1,0 +1,83 @@
+"""Tests for frontwatch.ingest.segment: sentence boundaries with offsets."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from frontwatch.ingest.segment import segment
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in segment(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Gen. Mazloum Abdi met Mr. Smith on Monday. They spoke for an hour.",
+     ["Gen. Mazloum Abdi met Mr. Smith on Monday.", "They spoke for an hour."]),
+    ("Lt. Col. Ahmed Saleh and Dr. Rana Haddad arrived. Talks began.",
+     ["Lt. Col. Ahmed Saleh and Dr. Rana Haddad arrived.", "Talks began."]),
+    ("The U.S. Army said it had no troops there. The U.N. agreed.",
+     ["The U.S. Army said it had no troops there.", "The U.N. agreed."]),
+    ("Troops reached the village in Jan. 2019 and stayed. Nobody left.",
+     ["Troops reached the village in Jan. 2019 and stayed.", "Nobody left."]),
+])
+def test_abbreviations_do_not_end_sentences(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_initials_do_not_end_sentences() -> None:
+    text = "The report by J. R. Haddad was published. It named A. Karimov as the commander."
+    assert sentences(text) == ["The report by J. R. Haddad was published.", "It named A. Karimov as the commander."]
+
+
+def test_decimal_numbers_do_not_end_sentences() -> None:
+    text = "Prices rose 3.5 percent in 2.5 weeks. The 1.2 million residents were hit."
+    assert sentences(text) == ["Prices rose 3.5 percent in 2.5 weeks.", "The 1.2 million residents were hit."]
+
+
+def test_sentences_ending_in_quotes_and_other_marks() -> None:
+    text = 'He said "We will not withdraw." The crowd cheered! Did they leave? "No," she said. (It was late.) Then calm.'
+    assert sentences(text) == ['He said "We will not withdraw."', "The crowd cheered!", "Did they leave?",
+                               '"No," she said.', "(It was late.)", "Then calm."]
+
+
+def test_a_sentence_may_start_with_a_digit_or_arabic_script() -> None:
+    assert sentences("Troops left. 20 people died. قال المرصد ذلك.") == ["Troops left.", "20 people died.",
+                                                                      "قال المرصد ذلك."]
+
+
+def test_lower_case_after_a_full_stop_is_not_a_boundary() -> None:
+    assert sentences("They met at 5 p.m. on the border. Nothing was agreed.") == [
+        "They met at 5 p.m. on the border.", "Nothing was agreed."]
+
+
+def test_line_breaks_are_boundaries() -> None:
+    text = "Rebels seize Hama\nRebels entered the city on Thursday\n\nThe army withdrew."
+    assert sentences(text) == ["Rebels seize Hama", "Rebels entered the city on Thursday", "The army withdrew."]
+
+
+def test_offsets_are_trimmed_and_a_range_can_be_segmented() -> None:
+    text = "  Intro line.  \n  First sentence. Second sentence.  "
+    spans = segment(text, text.index("First"), len(text))
+    assert [text[s.start:s.end] for s in spans] == ["First sentence.", "Second sentence."]
+    assert spans[0].start == text.index("First")
+    assert segment("   \n  ") == []
+
+
+PIECES = st.sampled_from([*"ab C.!?\"'()\n 3", "Gen.", "U.S.", " Mr. ", "e.g.", "\u0642"])
+
+
+@given(st.lists(PIECES, max_size=40).map("".join))
+def test_sentences_are_ordered_disjoint_trimmed_and_cover_all_words(text: str) -> None:
+    spans = segment(text)
+    previous_end = 0
+    for span in spans:
+        assert previous_end <= span.start < span.end <= len(text)
+        piece = text[span.start:span.end]
+        assert piece == piece.strip()
+        previous_end = span.end
+    # every non-space character is inside some sentence
+    covered = {i for span in spans for i in range(span.start, span.end)}
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
