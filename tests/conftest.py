@@ -85,3 +85,47 @@ def extract(kb: KnowledgeBase) -> Callable[..., Extraction]:
         return run_process(kb, text, published, **fields)
 
     return run
+
+
+# A user KB directory (`--kb DIR`): one new actor and one new place. The index digest
+# depends on file names and contents, not on the directory, so every test that uses
+# this fixture shares one cached index.
+USER_ACTORS = """\
+actors:
+  - id: lakeside-brigade
+    name: Lakeside Brigade
+    type: actor
+    kind: militia
+    side: opposition
+    country: SY
+    tags: [rebel]
+    aliases: [Liwa al-Buhayra, Lakeside Brigades]
+"""
+USER_PLACES = """\
+places:
+  - id: sy-base-qurnat-test
+    name: Qurnat Zeitoun Base
+    feature: BASE
+    country: SY
+    lat: 35.21
+    lon: 36.58
+    precision: 1
+    aliases: [Qurnat Zeitoun airbase]
+"""
+
+
+@pytest.fixture(scope="session")
+def user_kb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("user-kb")
+    (directory / "actors").mkdir()
+    (directory / "places").mkdir()
+    (directory / "actors" / "lakeside.yaml").write_text(USER_ACTORS, encoding="utf-8")
+    (directory / "places" / "bases.yaml").write_text(USER_PLACES, encoding="utf-8")
+    return directory
+
+
+@pytest.fixture(scope="session")
+def user_kb(user_kb_dir: Path) -> KnowledgeBase:
+    from frontwatch.kb.index import load
+
+    return load([user_kb_dir])

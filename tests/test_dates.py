@@ -82,7 +82,13 @@ def test_full_dates() -> None:
     published = date(2024, 12, 5)
     assert anchor_date("It happened on 3 December 2022.", published) == ("2022-12-03", "day")
     assert anchor_date("It happened on March 15, 2011, in Deraa.", published) == ("2011-03-15", "day")
-    assert anchor_date("The decree of 2019-06-30 was annulled.", published) == ("2019-06-30", "day")
+    assert anchor_date("The decree was annulled on 2019-06-30.", published) == ("2019-06-30", "day")
+
+
+def test_iso_date_after_a_preposition_keeps_its_day() -> None:
+    # "since 2024-11-27" must not be read as the year pattern "since 2024"
+    published = date(2024, 12, 5)
+    assert anchor_date("Rebels have held the town since 2024-11-27.", published) == ("2024-11-27", "day")
 
 
 def test_the_first_expression_wins() -> None:

@@ -38,8 +38,8 @@ def extract(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write records here instead of stdout.")] = None,
     kb: KbOption = None,
     max_doc_mb: Annotated[float | None, typer.Option(help="Skip documents larger than this (MB).")] = None,
-    show_progress: Annotated[bool | None, typer.Option("--progress/--no-progress",
-                                                       help="Progress bar on stderr (default: when a terminal).")] = None,
+    show_progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal).")] = None,
 ) -> None:
     """Read articles and write document and mention records as JSONL."""
     from frontwatch.engines.local import Summary, progress, run, write_jsonl
@@ -82,6 +82,30 @@ def evaluate(
     except FrontwatchError as exc:
         _fail(str(exc))
     typer.echo(format_json(report) if output_format == "json" else format_table(report))
+
+
+@app.command()
+def classify(
+    path: Annotated[str, typer.Argument(help="File of snippets (id<TAB>text or JSONL), or - for stdin.")] = "-",
+    kb: KbOption = None,
+) -> None:
+    """Print `id<TAB>sub_event_type` (ACLED names) for one snippet per line."""
+    from frontwatch.classify import classify_lines
+
+    knowledge = _load_kb(kb)
+    try:
+        handle = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
+    except OSError as exc:
+        _fail(f"{path}: cannot read ({exc.strerror})")
+    failed = 0
+    with handle:
+        for item in classify_lines(handle, knowledge):
+            if item.error:
+                failed += 1
+                typer.echo(f"frontwatch: skipped {path}:{item.error}", err=True)
+                continue
+            typer.echo(f"{item.snippet_id}\t{item.sub_event_type}")
+    raise typer.Exit(1 if failed else 0)
 
 
 @kb_app.command("info")

@@ -41,6 +41,7 @@ def score_events(gold: GoldFile, text: str, predicted: list[EventRecord], scores
             typed.fn += 1
             continue
         near = [i for i, e in enumerate(predicted) if e.evidence.start < span[1] and span[0] < e.evidence.end]
+        keys = {i: _key(predicted[i]) for i in near}
         sub = entry.get("sub_event_type")
         same_type = [i for i in near if predicted[i].sub_event_type == sub and i not in used_typed]
         if same_type:
@@ -51,16 +52,12 @@ def score_events(gold: GoldFile, text: str, predicted: list[EventRecord], scores
         place = entry.get("place")
         place = str(place) if place is not None else None
         side = entry.get("actor1_side")
-        match = next((i for i in near if i not in used and predicted[i].sub_event_type == sub
-                      and (predicted[i].location.entity_id if predicted[i].location else None) == place
-                      and (predicted[i].actor1.side if predicted[i].actor1 else None) == side), None)
+        match = next((i for i in near if i not in used and keys[i] == (sub, place, side)), None)
         if match is None:
             events.fn += 1
             errors.append({"kind": "event_missed", "file": gold.path.name, "sub_event_type": sub, "place": place,
                            "actor1_side": side, "evidence": entry.get("evidence"),
-                           "near": [f"{predicted[i].sub_event_type}|"
-                                    f"{predicted[i].location.entity_id if predicted[i].location else None}|"
-                                    f"{predicted[i].actor1.side if predicted[i].actor1 else None}" for i in near]})
+                           "near": ["|".join(str(part) for part in keys[i]) for i in near]})
             continue
         used.add(match)
         events.tp += 1
@@ -87,6 +84,12 @@ def score_events(gold: GoldFile, text: str, predicted: list[EventRecord], scores
         if i not in used_typed:
             typed.fp += 1
     _score_control(gold, predicted, scores.setdefault("control_changes", PRF()), errors)
+
+
+def _key(event: EventRecord) -> tuple[str, str | None, str | None]:
+    """What an event is matched on: sub-event type, place, side of actor1."""
+    return (event.sub_event_type, event.location.entity_id if event.location else None,
+            event.actor1.side if event.actor1 else None)
 
 
 def _score_control(gold: GoldFile, predicted: list[EventRecord], control: PRF, errors: list[dict[str, Any]]) -> None:

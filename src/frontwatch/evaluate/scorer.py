@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from frontwatch.errors import GoldError
 from frontwatch.evaluate.events import score_events, score_quotes
 from frontwatch.evaluate.gold import GoldFile, GoldMention, expand_mentions, gold_files, load_gold
 from frontwatch.evaluate.metrics import PRF, Accuracy
-from frontwatch.errors import GoldError
 from frontwatch.ingest.readers import iter_sources
 from frontwatch.kb.gazetteer import distance_km
 from frontwatch.kb.index import KnowledgeBase

@@ -23,6 +23,11 @@ from frontwatch.ingest.segment import Sentence
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import Actor, Attribution, ControlChange, EventRecord, Evidence, MentionRecord, Plover
 
+# a killing reported as the toll of an explosion in the same clause is not a second event
+_CONSEQUENCE = {"civilian_attack"}
+_EXPLOSIVE = {"air_strike", "shelling", "ied", "suicide_bomb", "chemical", "grenade"}
+_MOB = re.compile(r"\bmobs?\b", re.IGNORECASE)
+_MOB_CLASSES = {"looting", "riot", "civilian_attack", "clash"}
 _GENERIC_ATTACK = {"attacked", "attack", "attacks", "attacking", "struck", "strike", "strikes", "hit"}
 TERRITORIAL_SUBS = {"Non-state actor overtakes territory", "Government regains territory",
                     "Non-violent transfer of territory"}
@@ -70,6 +75,7 @@ class EventFinder:
             self.state.last_attribution = attribution
             self.state.sentence_runs = []
             seen: set[tuple[str, str | None]] = set()
+            clause_classes: dict[tuple[int, int], list[str]] = {}
             idioms = [(m.start(), m.end()) for m in self.lexicon.idioms.finditer(self.text, sentence.start,
                                                                                  sentence.end)]
             sentence_events: list[EventRecord] = []
@@ -81,16 +87,25 @@ class EventFinder:
                     continue
                 spec: Trigger = self.lexicon.triggers[re.sub(r"\s+", " ", trigger.group().lower())]
                 clause = self.roles.clause(sentence, trigger.start())
-                weak = spec.weak or self._bare_nominal(spec.event_class, trigger)
+                event_class = spec.event_class
+                if event_class.id in _CONSEQUENCE and any(c in _EXPLOSIVE for c in clause_classes.get(clause, ())):
+                    continue  # "RSF shelling killed at least six civilians": the toll of the shelling
+                clause_classes.setdefault(clause, []).append(event_class.id)
+                lead = self.text[clause[0]:trigger.start()]
+                if event_class.id == "withdrawal" and self.lexicon.civilian_subjects.search(lead):
+                    event_class = self._class("displacement")  # "thousands of people have left the city"
+                elif event_class.id in _MOB_CLASSES and _MOB.search(lead):
+                    event_class = self._class("mob_violence")  # "a mob set fire to the office"
+                weak = spec.weak or self._bare_nominal(event_class, trigger)
                 if weak and not self.roles.weak_ok(trigger, clause):
                     continue
-                roles = self.roles.find(spec.event_class, trigger, sentence, clause)
-                if not roles.places and spec.event_class.id in TERRITORIAL and self._nominal(spec.event_class, trigger):
+                roles = self.roles.find(event_class, trigger, sentence, clause)
+                if not roles.places and event_class.id in TERRITORIAL and self._nominal(event_class, trigger):
                     continue  # "the rapid loss of territory": a territorial noun needs a place
-                if not roles.places and self._back_reference(spec.event_class, trigger):
+                if not roles.places and self._back_reference(event_class, trigger):
                     continue  # "who was behind the abduction": the event reported earlier, not a new one
-                self.seen_classes.add(spec.event_class.id)
-                sentence_events.extend(self._events_for(sentence, trigger, spec.event_class, clause, roles,
+                self.seen_classes.add(event_class.id)
+                sentence_events.extend(self._events_for(sentence, trigger, event_class, clause, roles,
                                                         attribution, seen, spec.negated))
             placed = {e.sub_event_type for e in sentence_events if e.location is not None}
             # "expand their control ..., occupying key cities such as Deir Ezzour": keep the placed one
@@ -106,6 +121,8 @@ class EventFinder:
     def _not_an_event(self, sentence: Sentence, trigger: Hit) -> bool:
         """Properties ("difficult to conquer"), requested actions ("urged him to leave") and
         participles used as adjectives ("the besieged capital", "Russian-occupied Tokmak")."""
+        if self.lexicon.weapon_compound.match(self.text, trigger.end()):
+            return True  # "missile launchers", "drone factory": a weapon named, not used
         lead = self.text[max(sentence.start, trigger.start() - 100):trigger.start()]
         if trigger.group().lower().endswith("ed") and " " not in trigger.group() and _ATTRIBUTIVE.search(lead):
             return True
@@ -147,7 +164,8 @@ class EventFinder:
         targets += [(p, "asserted") for p in roles.precedents]
         for place, place_mood in targets:
             location = self.roles.location(place) if place else None
-            key = (event_class.id, location.entity_id if location else None)
+            # one event per (sentence, sub-event type, place): "recaptured X ... after X fell to Y" is two
+            key = (sub, location.entity_id if location else None)
             if key in seen:
                 continue
             seen.add(key)

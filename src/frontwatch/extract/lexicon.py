@@ -77,6 +77,8 @@ class Lexicon:
     irrealis_before: re.Pattern[str]
     subordinators: frozenset[str]
     precedent_markers: re.Pattern[str]
+    civilian_subjects: re.Pattern[str]
+    weapon_compound: re.Pattern[str]
 
 
 def _automaton(phrases: dict[str, Trigger]) -> Any:
@@ -164,6 +166,9 @@ def load_lexicon() -> Lexicon:
         subordinators=frozenset(str(w).lower() for w in cues.get("subordinators") or []),
         precedent_markers=re.compile(r"(?:" + phrase_regex(cues.get("precedent_markers") or []).pattern + r")\s+$",
                                      re.IGNORECASE),
+        civilian_subjects=phrase_regex(cues.get("civilian_subjects") or []),
+        weapon_compound=re.compile(r"\s+(?:" + phrase_regex(cues.get("weapon_compounds") or []).pattern + ")",
+                                   re.IGNORECASE),
     )
 
 

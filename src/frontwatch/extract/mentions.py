@@ -38,7 +38,6 @@ from frontwatch.records import MentionRecord
 # lower-case words allowed inside a capitalised name ("London School of Economics")
 CHUNK_PARTICLES = frozenset("of de la le du des del di da al el ad ar as ash at az ez bin ibn van von der "
                             "for on to the wal wa".split())
-PLACE_KINDS_NOT_PERSON = frozenset()
 # only these may join tokens of one name: spaces, hyphens, apostrophes
 _JOINER = re.compile(r"[ \-\u2010\u2011\u2013']{1,3}")
 _ATTACHED_ARTICLE = re.compile(r"(?:[Aa][lrsdtzn]|[Ee][lrsdtzn]|[Aa]sh|[Ee]sh)[-\u2010\u2011]$")
@@ -424,7 +423,6 @@ class MentionFinder:
         return extra
 
     def _link_one(self, doc_id: str, match: Match, context: DocumentContext) -> MentionRecord | None:
-        kb = self.kb
         surface = self.text[match.start:match.end]
         by_kind: dict[int, list[int]] = {}
         for code in match.codes:
@@ -444,10 +442,10 @@ class MentionFinder:
                                  geonames_id=place.geonames_id, lat=place.lat, lon=place.lon,
                                  country=place.country or None, admin1=place.admin1, feature=place.feature)
         if GENERIC in by_kind:
-            ref = self._resolve_generic(by_kind[GENERIC], context)
-            if ref is None:
+            resolved = self._resolve_generic(by_kind[GENERIC], context)
+            if resolved is None:
                 return None
-            return self._actor_record(doc_id, match, surface, ref, "generic", context)
+            return self._actor_record(doc_id, match, surface, resolved, "generic", context)
         return None
 
     def _actor_record(self, doc_id: str, match: Match, surface: str, ref: int, link: str,

@@ -58,6 +58,8 @@ _GROUP_ANAPHOR = re.compile(r"\b(?:it|its|the\s+(?:group|organisation|organizati
 _ANY_ANAPHOR = re.compile(r"\b(?:it|its|they|their|he|his|she|her|the\s+(?:group|organisation|organization|"
                           r"movement|militia))\b", re.IGNORECASE)
 _FALL_VERB = re.compile(r"\b(?:fall|falls|fell|fallen)$", re.IGNORECASE)
+# "the defenders repelled 14 assaults": the subject defends, the attacker is actor1
+REPEL = {"repelled", "repulsed", "repel", "repels", "repulse", "fended off", "beat back", "beaten back"}
 _NO_AGENT = {"fall", "loss", "fell", "falls", "has fallen", "have fallen", "siege", "under siege", "besieged",
              "battle", "battle for"}
 
@@ -232,7 +234,8 @@ class RoleFinder:
         nominal = phrase.split()[-1] in event_class.nominal and bool(re.match(r"\s+of\b", self.text[t_end:t_end + 4]))
         roles = Roles()
         actor1, actor2 = self._actors(event_class, phrase, nominal, before, after, t_start, t_end)
-        roles.places, roles.precedents = self._places(event_class, nominal, in_clause, clause, t_start, t_end)
+        roles.places, roles.precedents = self._places(event_class, nominal, in_clause, clause, t_start, t_end,
+                                                     sentence.end)
         if event_class.id == "control_state":
             holder = self.controller(t_start, clause[1])
             roles.actor1 = holder or (self.actor(actor1) if actor1 else None)
@@ -243,8 +246,15 @@ class RoleFinder:
             if roles.places:
                 self.state.sentence_runs.append(roles.places)
             return roles
-        roles.actor1 = self.actor(actor1) if actor1 else self._fallback_actor(event_class, phrase, clause, t_start)
-        roles.actor2 = self.actor(actor2) if actor2 else None
+        if phrase in REPEL:
+            roles.actor2 = self.actor(actor2) if actor2 else self._fallback_actor(event_class, phrase, clause,
+                                                                                   t_start)
+            roles.actor1 = self.actor(actor1) if actor1 else self.state.attacker
+            if roles.actor1 is not None and roles.actor2 is not None and roles.actor1.side == roles.actor2.side:
+                roles.actor1 = None  # the ongoing attacker is the defender itself: the attacker is unnamed
+        else:
+            roles.actor1 = self.actor(actor1) if actor1 else self._fallback_actor(event_class, phrase, clause, t_start)
+            roles.actor2 = self.actor(actor2) if actor2 else None
         if roles.actor2 is not None and roles.actor1 is not None and roles.actor2.entity_id == roles.actor1.entity_id:
             roles.actor2 = None
         if event_class.control:
@@ -284,6 +294,12 @@ class RoleFinder:
             if phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT:
                 return None, None
             return (before[-1] if before else None), None
+        if phrase in REPEL:
+            defender = before[-1] if before else None
+            # "repelled an RSF attack", "repelled an attack by ISIS": the attacker follows closely
+            attacker = next((m for m in after if len(text[t_end:m.start].split()) <= 4
+                             and not _PREPOSITION_END.search(text[t_end:m.start])), None)
+            return (by[0] if by else attacker), defender
         if _LOST_TO.match(phrase):
             return (after[0] if after else None), None  # "Homs fell to the rebels"
         if by:
@@ -319,6 +335,8 @@ class RoleFinder:
             return self.state.class_actor[event_class.id]  # "shells struck the camp" after "the RSF shelled ..."
         if phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT or event_class.id == "clash":
             return self.state.attacker
+        if event_class.control == "gain" and "territorial" not in self.state.last_actor:
+            return self.state.attacker  # "the capture of Bukavu" after "M23 rebels walked into Bukavu"
         if event_class.control == "gain":
             return self.state.last_actor.get("territorial")
         return None
@@ -384,7 +402,8 @@ class RoleFinder:
         return run if forward else run[::-1]
 
     def _places(self, event_class: EventClass, nominal: bool, in_clause: list[MentionRecord],
-                clause: tuple[int, int], t_start: int, t_end: int) -> tuple[list[MentionRecord], list[MentionRecord]]:
+                clause: tuple[int, int], t_start: int, t_end: int,
+                sentence_end: int) -> tuple[list[MentionRecord], list[MentionRecord]]:
         text = self.text
         places = [m for m in in_clause if m.entity_type == "place" and not (m.feature == "COUNTRY" and self.is_actor(m))
                   and not _BETWEEN.search(text[max(0, m.start - 12):m.start])
@@ -433,6 +452,12 @@ class RoleFinder:
             chosen = earlier[-1:]  # "... took the province of Deraa, the army has withdrawn towards Damascus"
         if not chosen and precedents and self.state.last_place is not None:
             chosen = [self.state.last_place]  # "they could use suicide bombers like in Aleppo" (here: Homs)
+        if chosen and all(m.feature == "COUNTRY" for m in chosen):
+            # "air strikes on sites in Yemen, hitting stores around Hodeidah": code the most precise place
+            towns = [m for m in self.mentions_in(t_end, sentence_end) if m.entity_type == "place"
+                     and m.feature in ("PPL", "CITY") and m.country == chosen[0].country]
+            if towns:
+                chosen = towns[:1]
         if event_class.id not in MULTI_PLACE:
             chosen = chosen[:1]
         return chosen, precedents

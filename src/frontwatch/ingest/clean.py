@@ -77,7 +77,8 @@ class CleanText:
         return any(span.start < end and start < span.end for span in self.excluded)
 
 
-def _edits(raw: str, is_known_name: Callable[[str], bool], common_words: frozenset[str]) -> list[tuple[int, int, str, str]]:
+def _edits(raw: str, is_known_name: Callable[[str], bool],
+           common_words: frozenset[str]) -> list[tuple[int, int, str, str]]:
     """(raw_start, raw_end, replacement, kind) edits, sorted and non-overlapping."""
     edits: list[tuple[int, int, str, str]] = []
     for match in _DROP_CHARS.finditer(raw):

@@ -87,9 +87,9 @@ def geonames_places() -> Iterator[tuple[Place, list[str]]]:
             names,
         )
     for iso, country in cache.get_countries().items():
-        acc = sums.get(iso)
-        if not acc or acc[2] == 0:
+        if iso not in sums or sums[iso][2] == 0:
             continue
+        acc = sums[iso]
         yield (
             Place(
                 entity_id=str(country["geonameid"]),

