@@ -134,6 +134,22 @@ def _tokens(text: str, sentence: Sentence) -> list[Token]:
     return tokens
 
 
+@dataclass(frozen=True)
+class WindowAnalysis:
+    tokens: tuple[Token, ...]
+    matches: tuple[Match, ...]
+    chunks: tuple[tuple[int, int, bool], ...]  # (first, count, wholly a KB name) still to classify
+    words: tuple[str, ...]
+
+
+_ANALYSES: dict[str, dict[str, WindowAnalysis]] = {}
+_MAX_CACHED_WINDOWS = 200_000
+
+
+def _shifted(token: Token, offset: int) -> Token:
+    return Token(token.start + offset, token.end + offset, token.raw, token.key, token.cap, token.sentence_start)
+
+
 def _joinable(text: str, left: Token, right: Token) -> bool:
     return bool(_JOINER.fullmatch(text, left.end, right.start))
 
@@ -152,22 +168,22 @@ class MentionFinder:
         self.cues_after = kb.lexicon.get("person_cues_after", frozenset())
         self.place_heads = kb.lexicon.get("place_heads", frozenset())
         self._ref_by_entity = kb.actor_by_entity()
-        self.window_tokens: list[Token] = []
+        self.window_words: list[str] = []
         self.window_re = window_regex(kb)
 
     # ------------------------------------------------------------ matching
 
-    def _content(self, tokens: list[Token]) -> tuple[list[Token], list[bool]]:
+    def _content(self, tokens: list[Token], source: str) -> tuple[list[Token], list[bool]]:
         """Tokens without bare articles, and whether each joins the next one."""
         content = [t for t in tokens if t.key]
         joins = [
-            _joinable(self.text, a, b) or self._joined_by_article(a, b)
+            _joinable(source, a, b) or self._joined_by_article(a, b, source)
             for a, b in zip(content, content[1:], strict=False)
         ]
         return content, joins
 
-    def _joined_by_article(self, left: Token, right: Token) -> bool:
-        between = self.text[left.end:right.start]
+    def _joined_by_article(self, left: Token, right: Token, source: str) -> bool:
+        between = source[left.end:right.start]
         words = TOKEN_RE.findall(between)
         return len(words) == 1 and words[0].lower() in ARTICLES and len(between) <= len(words[0]) + 3
 
@@ -185,7 +201,7 @@ class MentionFinder:
             return tokens[0].cap
         return True
 
-    def match_sentence(self, content: list[Token], joins: list[bool]) -> list[Match]:
+    def match_sentence(self, content: list[Token], joins: list[bool], source: str) -> list[Match]:
         names = self.kb.names
         first_lengths = self.kb.first_lengths
         matches: list[Match] = []
@@ -207,7 +223,7 @@ class MentionFinder:
                 if codes:
                     valid = tuple(c for c in codes if self._case_ok(c, part))
                     if valid:
-                        found = Match(self._span_start(token), part[-1].end, i, n, valid)
+                        found = Match(self._span_start(token, source), part[-1].end, i, n, valid)
                         break
             if token.raw.isupper() and len(token.raw) > 1:
                 codes = names.get(EXACT_PREFIX + token.raw)
@@ -220,9 +236,9 @@ class MentionFinder:
                 i += 1
         return matches
 
-    def _span_start(self, token: Token) -> int:
+    def _span_start(self, token: Token, source: str) -> int:
         """Include an attached Arabic article ("al-Bu Kamal", "al-Assad")."""
-        before = self.text[max(0, token.start - 4):token.start]
+        before = source[max(0, token.start - 4):token.start]
         attached = _ATTACHED_ARTICLE.search(before)
         if attached and (attached.start() == 0 or not before[attached.start() - 1].isalnum()):
             return token.start - (len(before) - attached.start())
@@ -280,32 +296,54 @@ class MentionFinder:
 
     # ------------------------------------------------------------ the whole document
 
+    def _analyse_window(self, window: str) -> WindowAnalysis:
+        """Tokens, KB matches and unexplained capitalised chunks of one window, with
+        offsets relative to the window. Context-free, so cached across documents:
+        the same names ("Syrian army", "Deir al-Zor") recur in every article."""
+        cache = _ANALYSES.setdefault(self.kb.digest, {})
+        found = cache.get(window)
+        if found is not None:
+            return found
+        content, joins = self._content(_tokens(window, Sentence(0, len(window))), window)
+        matches = self.match_sentence(content, joins, window)
+        covered = {m.first + k: m for m in matches for k in range(m.count)}
+        chunks: list[tuple[int, int, bool]] = []
+        for first, count in self.chunks(content, joins):
+            whole = first in covered and covered[first].count == count
+            if whole and self._is_actor_match(covered[first]):
+                continue
+            chunks.append((first, count, whole))
+        found = WindowAnalysis(tuple(content), tuple(matches), tuple(chunks), tuple(t.raw for t in content))
+        if len(cache) > _MAX_CACHED_WINDOWS:
+            cache.clear()
+        cache[window] = found
+        return found
+
     def find(self, doc_id: str) -> list[MentionRecord]:
         pending: list[tuple[Match, list[Token]]] = []
         unknown: list[tuple[int, int, str, str]] = []
+        text = self.text
         for sentence in self.sentences:
-            for window in self.window_re.finditer(self.text, sentence.start, sentence.end):
-                content, joins = self._content(_tokens(self.text, Sentence(window.start(), window.end())))
-                if not content:
+            for window in self.window_re.finditer(text, sentence.start, sentence.end):
+                analysis = self._analyse_window(window.group())
+                if not analysis.tokens:
                     continue
-                self.window_tokens.extend(content)
-                matches = self.match_sentence(content, joins)
-                covered = {m.first + k: m for m in matches for k in range(m.count)}
-                for first, count in self.chunks(content, joins):
-                    inner = {id(covered[k]) for k in range(first, first + count) if k in covered}
-                    whole = [covered[first]] if first in covered and covered[first].count == count else []
-                    if whole and self._is_actor_match(whole[0]):
-                        continue
+                offset = window.start()
+                self.window_words.extend(analysis.words)
+                matches = [Match(m.start + offset, m.end + offset, m.first, m.count, m.codes, m.exact)
+                           for m in analysis.matches]
+                for first, count, whole in analysis.chunks:
+                    content = [_shifted(t, offset) for t in analysis.tokens]
                     kind = self.classify_chunk(content, first, count)
                     if kind is None or (whole and kind == "person"):
                         continue  # a name the gazetteer knows whole is not overruled by context cues
-                    matches = [m for m in matches if id(m) not in inner]
+                    matches = [m for m in matches if m.first + m.count <= first or m.first >= first + count]
                     surface_tokens = content[first:first + count]
                     while kind == "person" and len(surface_tokens) > 2 and surface_tokens[0].raw in self.cues_before:
                         surface_tokens = surface_tokens[1:]  # "Brigadier Nabil Abdallah" -> the name
                     unknown.append((surface_tokens[0].start, surface_tokens[-1].end, kind,
-                                    self.text[surface_tokens[0].start:surface_tokens[-1].end]))
-                pending.extend((m, content[m.first:m.first + m.count]) for m in matches)
+                                    text[surface_tokens[0].start:surface_tokens[-1].end]))
+                pending.extend((m, []) for m in matches)
         pending = self._merge(pending, self._phrase_matches(), unknown)
         return self._link(doc_id, pending, unknown)
 
@@ -372,8 +410,8 @@ class MentionFinder:
                 # a lone village match ("Sunni" -> Suni, Italy) must not vouch for itself
                 context.country_weight[places[0].country] += 1
                 context.anchors.append(places[0])
-        for token in self.window_tokens:  # demonyms are capitalised, so they lie in windows
-            iso = kb.demonyms.get(token.raw)
+        for word in self.window_words:  # demonyms are capitalised, so they lie in windows
+            iso = kb.demonyms.get(word)
             if iso:
                 context.country_weight[iso] += 1
 

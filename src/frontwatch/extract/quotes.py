@@ -15,6 +15,10 @@ _SPEECH = re.compile(r"\b(?:said|says|say|told|tells|warned|warns|added|adds|sta
                      r"noted|argued|insisted|declared|tweeted|posted|asked|stressed|vowed)\b", re.IGNORECASE)
 _TOLD = re.compile(r"\b(?:told|tells|warned|warns|said to|speaking to|in an interview with|wrote in|"
                    r"quoted by|cited by)\s+$", re.IGNORECASE)
+_ATTACHED = re.compile(r"\s*,?\s*")  # the speaker right after the closing quote
+# verbs that make their subject the speaker of a following quote ("described the pullout as")
+_GROUP_SPEECH = re.compile(r"\b(?:said|says|told|tells|warned|warns|added|stated|described|describes|called|calls|"
+                           r"denied|claimed|claims|insisted|vowed|announced|accused|dismissed)\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she)\s+(?:said|says|added|told|warned)\b", re.IGNORECASE)
 
 
@@ -23,19 +27,22 @@ def find_quotes(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sente
     """Every direct quote of at least two words in the given sentences."""
     quotes: list[QuoteRecord] = []
     last_speaker: MentionRecord | None = None
+    previous_quoted = False  # the sentence before held a quote with a speaker
     for sentence in sentences:
         inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
         people = [m for m in inside if m.entity_type == "person"]
+        groups = [m for m in inside if m.entity_type in ("actor", "organisation") and m.entity_id not in media_ids]
+        quoted = False
         for found in _QUOTE.finditer(text, sentence.start, sentence.end):
             content = found.group(1)
             if len(content.split()) < 2:
                 continue
-            before = [p for p in people if p.end <= found.start()]
-            after = [p for p in people if p.start >= found.end()]
-            speaker = before[-1] if before else (after[0] if after and _SPEECH.search(
-                text, found.end(), after[0].start) else None)
+            speaker = _speaker(text, people, groups, found.start(), found.end(), sentence.end)
             if speaker is None and _PRONOUN.search(text, sentence.start, sentence.end):
                 speaker = last_speaker
+            if speaker is None and previous_quoted and not text[sentence.start:found.start()].strip():
+                speaker = last_speaker  # a quote running on into the next sentence: same speaker
+            quoted = quoted or speaker is not None
             affiliation, via = None, None
             if speaker is not None:
                 last_speaker = speaker
@@ -45,7 +52,28 @@ def find_quotes(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sente
                 doc_id=doc_id,
                 speaker=Speaker(entity_id=speaker.entity_id, name=speaker.name) if speaker else None,
                 affiliation=affiliation, via=via, text=content, start=found.start(1), end=found.end(1)))
+        previous_quoted = quoted
     return quotes
+
+
+def _speaker(text: str, people: list[MentionRecord], groups: list[MentionRecord], start: int, end: int,
+             sentence_end: int) -> MentionRecord | None:
+    """Who says the quote text[start:end]: a person before it; a person or group right after it
+    followed by a verb of saying ("...," Pierre Mukendi, a researcher, told AFP); else the group
+    that is the subject of a verb of saying before it ("The RSF described the pullout as ...")."""
+    before = [p for p in people if p.end <= start]
+    if before:
+        return before[-1]
+    for candidates in (people, groups):
+        after = [m for m in candidates if m.start >= end]
+        if after and (_SPEECH.search(text, end, after[0].start)
+                      or (_ATTACHED.fullmatch(text, end, after[0].start) and _SPEECH.search(text, after[0].end,
+                                                                                              sentence_end))):
+            return after[0]
+    for group in groups:
+        if group.end <= start and _GROUP_SPEECH.search(text, group.end, start):
+            return group
+    return None
 
 
 def _affiliation(kb: KnowledgeBase, speaker: MentionRecord, inside: list[MentionRecord], limit: int,

@@ -235,7 +235,7 @@ class RoleFinder:
         roles = Roles()
         actor1, actor2 = self._actors(event_class, phrase, nominal, before, after, t_start, t_end)
         roles.places, roles.precedents = self._places(event_class, nominal, in_clause, clause, t_start, t_end,
-                                                     sentence.end)
+                                                     sentence)
         if event_class.id == "control_state":
             holder = self.controller(t_start, clause[1])
             roles.actor1 = holder or (self.actor(actor1) if actor1 else None)
@@ -403,7 +403,7 @@ class RoleFinder:
 
     def _places(self, event_class: EventClass, nominal: bool, in_clause: list[MentionRecord],
                 clause: tuple[int, int], t_start: int, t_end: int,
-                sentence_end: int) -> tuple[list[MentionRecord], list[MentionRecord]]:
+                sentence: Sentence) -> tuple[list[MentionRecord], list[MentionRecord]]:
         text = self.text
         places = [m for m in in_clause if m.entity_type == "place" and not (m.feature == "COUNTRY" and self.is_actor(m))
                   and not _BETWEEN.search(text[max(0, m.start - 12):m.start])
@@ -439,12 +439,14 @@ class RoleFinder:
                 if len(gap.split()) <= 8 and not _STRONG_GAP_STOP.search(gap):
                     chosen = self._run(after, first)
             if not chosen and before:
-                chosen = self._run(before, len(before) - 1, forward=False)
+                # "X, ..., after the city fell to Y": an anaphor nearer the trigger than the named place wins
+                closer = list(_ANAPHORIC_PLACE.finditer(text, before[-1].end, t_start))
+                referent = self._referent(closer[-1], sentence.start) if closer else None
+                chosen = [referent] if referent else self._run(before, len(before) - 1, forward=False)
         if not chosen:
             anaphor = _ANAPHORIC_PLACE.search(text, t_end, clause[1]) or _ANAPHORIC_PLACE.search(text, clause[0], t_start)
             if anaphor:
-                town = re.search(r"\b(?:city|town)\b", anaphor.group(), re.IGNORECASE)
-                referent = self.state.last_town if town and self.state.last_town else self.state.last_place
+                referent = self._referent(anaphor, sentence.start)
                 chosen = [referent] if referent else []
         if not chosen and event_class.id == "withdrawal":
             earlier = [m for m in self.mentions_in(max(0, clause[0] - 200), clause[0])
@@ -454,13 +456,23 @@ class RoleFinder:
             chosen = [self.state.last_place]  # "they could use suicide bombers like in Aleppo" (here: Homs)
         if chosen and all(m.feature == "COUNTRY" for m in chosen):
             # "air strikes on sites in Yemen, hitting stores around Hodeidah": code the most precise place
-            towns = [m for m in self.mentions_in(t_end, sentence_end) if m.entity_type == "place"
+            towns = [m for m in self.mentions_in(t_end, sentence.end) if m.entity_type == "place"
                      and m.feature in ("PPL", "CITY") and m.country == chosen[0].country]
             if towns:
                 chosen = towns[:1]
         if event_class.id not in MULTI_PLACE:
             chosen = chosen[:1]
         return chosen, precedents
+
+    def _referent(self, anaphor: re.Match[str], sentence_start: int) -> MentionRecord | None:
+        """The place "the city" / "this town" refers to: a town named earlier in the sentence, else
+        the last one of the discourse."""
+        town = re.search(r"\b(?:city|town)\b", anaphor.group(), re.IGNORECASE)
+        earlier = [m for m in self.mentions_in(sentence_start, anaphor.start()) if m.entity_type == "place"
+                   and (m.feature in ("PPL", "CITY") if town else m.feature != "COUNTRY")]
+        if earlier:
+            return earlier[0]
+        return self.state.last_town if town and self.state.last_town else self.state.last_place
 
     def _is_destination(self, place: MentionRecord) -> bool:
         lead = self.text[max(0, place.start - 12):place.start].split()
