@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from datetime import date
 
 from frontwatch.extract.dates import anchor_date
-from bisect import bisect_left
-
 from frontwatch.extract.lexicon import EventClass, Hit, Lexicon, Trigger, acled_event_type, find_triggers, load_lexicon
 from frontwatch.extract.modality import attribution as find_attribution
 from frontwatch.extract.modality import modality as find_modality
@@ -156,7 +155,8 @@ class EventFinder:
         sub = event_class.sub_event_type
         if event_class.government_sub_event_type and actor1 is not None and actor1.side == "government":
             sub = event_class.government_sub_event_type
-        if event_class.id == "control_state" and roles.since is None and (actor1 is None or actor1.side == "government"):
+        if event_class.id == "control_state" and roles.since is None and \
+                (actor1 is None or actor1.side == "government"):
             return []  # "the last city under government control": the status quo, not a change
         when, precision = anchor_date(self.text[clause[0]:clause[1]], self.published)
         records: list[EventRecord] = []

@@ -58,23 +58,25 @@ _WINDOWS: dict[str, re.Pattern[str]] = {}
 
 
 def window_regex(kb: KnowledgeBase) -> re.Pattern[str]:
-    """A window around every capitalised name: optional joined article, capitalised
-    words (lower-case particles allowed inside), then up to three lower-case words
-    that occur inside known names ("Syrian army", "Russian air force"). Sentence-
-    opening function words ("The", "In") are skipped. Only windows are tokenised
-    and looked up, which keeps per-token Python work off the common words of the
+    """A window around every capitalised name: optional joined article, then
+    capitalised words (lower-case particles allowed inside). Sentence-opening
+    function words ("The", "In") are skipped. Only windows are tokenised and
+    looked up, which keeps per-token Python work off the common words of the
     text (measured: ~3x faster than tokenising every word)."""
     pattern = _WINDOWS.get(kb.digest)
     if pattern is None:
         function_words = sorted(kb.lexicon.get("function_words", frozenset()), key=len, reverse=True)
         skip = "(?!(?:" + "|".join(map(re.escape, function_words)) + r")\b)" if function_words else ""
-        tails = "|".join(map(re.escape, sorted(kb.tail_words, key=len, reverse=True))) or "(?!)"
         pattern = re.compile(
             r"(?<![\w'’])" + skip + r"(?:(?:al|el|an|ad|ar|as|ash|at|az|ez|ed|es|et)[-\u2010\u2011])?" + _CAPWORD
-            + "(?:" + _SEP + _CAPWORD + ")*" + r"(?:[ \-\u2010\u2011](?:" + tails + r")(?![\w\-\u2010\u2011'’])){0,3}"
+            + "(?:" + _SEP + _CAPWORD + ")*"
         )
         _WINDOWS[kb.digest] = pattern
     return pattern
+
+
+# a lower-case word that may continue a capitalised name ("Syrian army", "Russian air force")
+_TAIL_WORD = re.compile(r"[ \-\u2010\u2011]([a-z]+)(?![\w\-\u2010\u2011'’])")
 
 
 MIN_FOREIGN_POPULATION = 100_000  # a place outside the document's countries must be this big
@@ -109,13 +111,20 @@ class DocumentContext:
     actor_count: Counter[int] = field(default_factory=Counter)
     anchors: list[Place] = field(default_factory=list)
     last_armed_group: int | None = None
+    _focus: str | None = None
+    _countries: set[str] | None = None
+
+    def freeze(self) -> None:
+        """Fix focus and countries once the first pass over the document is done."""
+        top = self.country_weight.most_common(1)
+        self._focus = top[0][0] if top else None
+        self._countries = {c for c, w in self.country_weight.items() if w >= 1}
 
     def focus(self) -> str | None:
-        top = self.country_weight.most_common(1)
-        return top[0][0] if top else None
+        return self._focus
 
     def countries(self) -> set[str]:
-        return {c for c, w in self.country_weight.items() if w >= 1}
+        return self._countries if self._countries is not None else set()
 
 
 def slug(text: str) -> str:
@@ -169,7 +178,9 @@ class MentionFinder:
         self.place_heads = kb.lexicon.get("place_heads", frozenset())
         self._ref_by_entity = kb.actor_by_entity()
         self.window_words: list[str] = []
+        self._place_memo: dict[tuple[int, ...], Place | None] = {}
         self.window_re = window_regex(kb)
+        self.tail_words = kb.tail_word_set()
 
     # ------------------------------------------------------------ matching
 
@@ -310,8 +321,8 @@ class MentionFinder:
         chunks: list[tuple[int, int, bool]] = []
         for first, count in self.chunks(content, joins):
             whole = first in covered and covered[first].count == count
-            if whole and self._is_actor_match(covered[first]):
-                continue
+            if count < 2 or (whole and self._is_actor_match(covered[first])):
+                continue  # one word is never an unknown person or organisation
             chunks.append((first, count, whole))
         found = WindowAnalysis(tuple(content), tuple(matches), tuple(chunks), tuple(t.raw for t in content))
         if len(cache) > _MAX_CACHED_WINDOWS:
@@ -325,15 +336,21 @@ class MentionFinder:
         text = self.text
         for sentence in self.sentences:
             for window in self.window_re.finditer(text, sentence.start, sentence.end):
-                analysis = self._analyse_window(window.group())
+                end = window.end()
+                for _ in range(3):  # extend over lower-case words that occur inside known names
+                    tail = _TAIL_WORD.match(text, end, sentence.end)
+                    if tail is None or tail.group(1) not in self.tail_words:
+                        break
+                    end = tail.end()
+                offset = window.start()
+                analysis = self._analyse_window(text[offset:end])
                 if not analysis.tokens:
                     continue
-                offset = window.start()
                 self.window_words.extend(analysis.words)
                 matches = [Match(m.start + offset, m.end + offset, m.first, m.count, m.codes, m.exact)
                            for m in analysis.matches]
+                content = [_shifted(t, offset) for t in analysis.tokens] if analysis.chunks else []
                 for first, count, whole in analysis.chunks:
-                    content = [_shifted(t, offset) for t in analysis.tokens]
                     kind = self.classify_chunk(content, first, count)
                     if kind is None or (whole and kind == "person"):
                         continue  # a name the gazetteer knows whole is not overruled by context cues
@@ -401,20 +418,23 @@ class MentionFinder:
                 if country:
                     context.country_weight[country] += 1
                 continue
-            places = [kb.place(ref) for ref, kind in kinds if kind == PLACE]
-            countries = [p for p in places if p.feature == "COUNTRY"]
-            if countries:
-                context.country_weight[countries[0].country] += 2
-            elif len(places) == 1 and (places[0].curated or places[0].population >= MIN_FOREIGN_POPULATION):
-                # only names that are unambiguous *and* notable say where a story is;
-                # a lone village match ("Sunni" -> Suni, Italy) must not vouch for itself
-                context.country_weight[places[0].country] += 1
-                context.anchors.append(places[0])
+            place_refs = [ref for ref, kind in kinds if kind == PLACE]
+            country_refs = [ref for ref in place_refs if kb.places[ref][8] == "COUNTRY"]
+            if country_refs:
+                context.country_weight[kb.places[country_refs[0]][5]] += 2
+            elif len(place_refs) == 1:
+                place = kb.place(place_refs[0])
+                if place.curated or place.population >= MIN_FOREIGN_POPULATION:
+                    # only names that are unambiguous *and* notable say where a story is;
+                    # a lone village match ("Sunni" -> Suni, Italy) must not vouch for itself
+                    context.country_weight[place.country] += 1
+                    context.anchors.append(place)
         for word in self.window_words:  # demonyms are capitalised, so they lie in windows
             iso = kb.demonyms.get(word)
             if iso:
                 context.country_weight[iso] += 1
 
+        context.freeze()
         records: list[MentionRecord] = []
         # generic references look backwards: "the jihadists" means a group named *before* it
         context.actor_count = Counter()
@@ -471,7 +491,10 @@ class MentionFinder:
                 link = {ACTOR: "alias", FORCE: "demonym", SHORT_NAME: "short_name"}[kind]
                 return self._actor_record(doc_id, match, surface, ref, link, context)
         if PLACE in by_kind:
-            place = self._pick_place(by_kind[PLACE], context)
+            key = match.codes
+            if key not in self._place_memo:  # the context is fixed once the document is read
+                self._place_memo[key] = self._pick_place(by_kind[PLACE], context)
+            place = self._place_memo[key]
             if place is None:
                 return None
             return MentionRecord(doc_id=doc_id, start=match.start, end=match.end, surface=surface,

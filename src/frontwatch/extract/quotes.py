@@ -19,6 +19,9 @@ _ATTACHED = re.compile(r"\s*,?\s*")  # the speaker right after the closing quote
 # verbs that make their subject the speaker of a following quote ("described the pullout as")
 _GROUP_SPEECH = re.compile(r"\b(?:said|says|told|tells|warned|warns|added|stated|described|describes|called|calls|"
                            r"denied|claimed|claims|insisted|vowed|announced|accused|dismissed)\b", re.IGNORECASE)
+_GROUP_NOUN_SAID = re.compile(r"\bthe\s+(?:group|ministry|organisation|organization|movement|network|agency|"
+                              r"military|army|government|militia|command)\s+(?:said|says|added|told|stated)\b",
+                              re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she)\s+(?:said|says|added|told|warned)\b", re.IGNORECASE)
 
 
@@ -28,6 +31,7 @@ def find_quotes(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sente
     quotes: list[QuoteRecord] = []
     last_speaker: MentionRecord | None = None
     previous_quoted = False  # the sentence before held a quote with a speaker
+    last_group: MentionRecord | None = None  # the first group named in the latest sentence naming one
     for sentence in sentences:
         inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
         people = [m for m in inside if m.entity_type == "person"]
@@ -40,6 +44,9 @@ def find_quotes(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sente
             speaker = _speaker(text, people, groups, found.start(), found.end(), sentence.end)
             if speaker is None and _PRONOUN.search(text, sentence.start, sentence.end):
                 speaker = last_speaker
+            if speaker is None and last_group is not None and _GROUP_NOUN_SAID.search(text, sentence.start,
+                                                                                      sentence.end):
+                speaker = last_group  # "..., the group said in a statement": the group named before
             if speaker is None and previous_quoted and not text[sentence.start:found.start()].strip():
                 speaker = last_speaker  # a quote running on into the next sentence: same speaker
             quoted = quoted or speaker is not None
@@ -53,6 +60,8 @@ def find_quotes(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sente
                 speaker=Speaker(entity_id=speaker.entity_id, name=speaker.name) if speaker else None,
                 affiliation=affiliation, via=via, text=content, start=found.start(1), end=found.end(1)))
         previous_quoted = quoted
+        if groups:
+            last_group = groups[0]
     return quotes
 
 

@@ -45,7 +45,8 @@ _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into
 _PLACE_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|and|but|while)\b|[;:(),]", re.IGNORECASE)
 _BY_AGENT = re.compile(r"^[\s,]*(?:\w+\s+){0,3}?(?:led\s+)?by\s+(?:the\s+)?$", re.IGNORECASE)
 _LOST_TO = re.compile(r"^(?:fell|falls|fallen|lost|handed over|ceded) to$")
-_PREPOSITION_START = re.compile(r"^\s*(?:on|in|at|near|against|around|across|over|of|into|inside|outside|toward|towards|"
+_PREPOSITION_START = re.compile(r"^\s*(?:on|in|at|near|against|around|across|over|of|into|inside|outside|toward|"
+                                r"towards|"
                                 r"along|throughout|from)\b", re.IGNORECASE)
 DIPLOMATIC = {"request_assist", "request_yield", "reject", "aid", "agreement", "mobilize"}
 _OF_GENITIVE = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
@@ -264,7 +265,8 @@ class RoleFinder:
         return roles
 
     def _actors(self, event_class: EventClass, phrase: str, nominal: bool, before: list[MentionRecord],
-                after: list[MentionRecord], t_start: int, t_end: int) -> tuple[MentionRecord | None, MentionRecord | None]:
+                after: list[MentionRecord], t_start: int,
+                t_end: int) -> tuple[MentionRecord | None, MentionRecord | None]:
         text = self.text
         between = [m for m in after if _BETWEEN.search(text[max(t_end, m.start - 12):m.start])
                    and len(text[t_end:m.start].split()) <= 3]  # "the agreements between X and Y"
@@ -444,7 +446,8 @@ class RoleFinder:
                 referent = self._referent(closer[-1], sentence.start) if closer else None
                 chosen = [referent] if referent else self._run(before, len(before) - 1, forward=False)
         if not chosen:
-            anaphor = _ANAPHORIC_PLACE.search(text, t_end, clause[1]) or _ANAPHORIC_PLACE.search(text, clause[0], t_start)
+            anaphor = (_ANAPHORIC_PLACE.search(text, t_end, clause[1])
+                       or _ANAPHORIC_PLACE.search(text, clause[0], t_start))
             if anaphor:
                 referent = self._referent(anaphor, sentence.start)
                 chosen = [referent] if referent else []

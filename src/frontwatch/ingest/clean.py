@@ -21,6 +21,15 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
                          "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
                          "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " ",
                          "\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x0c": "\n"})
+_NEEDS_TRANSLATION = re.compile("[" + "".join(re.escape(chr(c)) for c in _QUOTES) + "]")
+_TRANSLATED = {chr(k): v for k, v in _QUOTES.items()}
+
+
+def _translate_one(match: re.Match[str]) -> str:
+    return _TRANSLATED[match.group()]
+
+
+_REPEAT_KEY = re.compile(r"\W+")
 _DROP_CHARS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]")
 # whitespace runs: any run holding a line break becomes one "\n", others one space
 _WHITESPACE_RUN = re.compile(r"[ \r]*\n[ \r\n]*|[ \r]{2,}|\r")
@@ -35,13 +44,14 @@ _WORD_AFTER = re.compile(r"[A-Z][a-z]+")
 _MISSING_SPACE = re.compile(r"(?<=[a-z][a-z])[.!?][\"')\]]?(?=[A-Z][a-z])")
 
 # Lines that start a comment section: everything after them is excluded.
+# (Used with .match(text, start, end), so no "^": it would only match at offset 0.)
 _COMMENT_HEADER = re.compile(
-    r"^\s*(?:\d+\s+)?(?:reader\s+)?(?:comments?|reactions|responses|discussion)\s*(?:\(\d+\))?:?\s*$"
-    r"|^\s*(?:leave|add|post|write)\s+a\s+(?:comment|reply)\b|^\s*(?:show|view|load)\s+(?:all\s+)?comments\b",
+    r"\s*(?:\d+\s+)?(?:reader\s+)?(?:comments?|reactions|responses|discussion)\s*(?:\(\d+\))?:?\s*$"
+    r"|\s*(?:leave|add|post|write)\s+a\s+(?:comment|reply)\b|\s*(?:show|view|load)\s+(?:all\s+)?comments\b",
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
-    r"^\s*(?:read more|read also|related:|related articles|see also|subscribe\b|sign up\b|share this|"
+    r"\s*(?:read more|read also|related:|related articles|see also|subscribe\b|sign up\b|share this|"
     r"follow us\b|all rights reserved|copyright\b|©|advertisement\s*$|click here\b)",
     re.IGNORECASE,
 )
@@ -52,7 +62,13 @@ _EMOTIVE = re.compile(
     r"very wrong|so wrong|must die|evil)\b|!{2,}|\?{2,}", re.IGNORECASE)
 _OPINION = re.compile(r"\b(?:should(?:n't| not)?|must|ought to)\b", re.IGNORECASE)
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|reported|reports)\b", re.IGNORECASE)
-_DANGLING_END = re.compile(r"\b(?:and|or|of|the|to|in|for|with|a|an|that|but)\s*$", re.IGNORECASE)
+_DANGLING_WORDS = frozenset("and or of the to in for with a an that but".split())
+
+
+def _dangling(paragraph: str) -> bool:
+    """A line that stops mid-sentence ("... for the many years of Iran and")."""
+    words = paragraph[-30:].split()
+    return bool(words) and words[-1].lower() in _DANGLING_WORDS
 
 
 @dataclass
@@ -126,7 +142,8 @@ def _edits(raw: str, is_known_name: Callable[[str], bool],
 def clean(raw: str, *, is_known_name: Callable[[str], bool] = lambda _: False,
           common_words: frozenset[str] = frozenset()) -> CleanText:
     """Clean one article's raw text (see module docstring)."""
-    raw = raw.translate(_QUOTES)
+    # only the few characters that need it are replaced (str.translate walks every character)
+    raw = _NEEDS_TRANSLATION.sub(_translate_one, raw)
     pieces: list[str] = []
     clean_anchors: list[int] = [0]
     raw_anchors: list[int] = [0]
@@ -171,7 +188,7 @@ def _comment_score(paragraph: str) -> int:
     score += min(2, len(_EMOTIVE.findall(outside_quotes)))
     if _OPINION.search(outside_quotes) and not _ATTRIBUTION.search(outside_quotes):
         score += 1
-    if _DANGLING_END.search(paragraph):
+    if _dangling(paragraph):
         score += 1  # hard-wrapped user text: a line that stops mid-sentence
     return score
 
@@ -182,7 +199,7 @@ def find_excluded(text: str) -> list[ExcludedSpan]:
     excluded: list[ExcludedSpan] = []
     comment_from: int | None = None
     for i, (start, end) in enumerate(paragraphs):
-        if _COMMENT_HEADER.search(text[start:end]):
+        if _COMMENT_HEADER.match(text, start, end):
             comment_from = i
             break
     if comment_from is None and len(paragraphs) >= 3:
@@ -191,10 +208,10 @@ def find_excluded(text: str) -> list[ExcludedSpan]:
     seen: set[str] = set()
     for start, end in paragraphs[:cut]:
         body = text[start:end]
-        if _BOILERPLATE.search(body) and len(body) < 200:
+        if len(body) < 200 and _BOILERPLATE.match(body):
             excluded.append(ExcludedSpan(start=start, end=end, reason="boilerplate", text=body))
             continue
-        key = re.sub(r"\W+", " ", body).strip().lower()
+        key = _REPEAT_KEY.sub(" ", body).strip().lower()
         if len(key) > 40 and key in seen:
             excluded.append(ExcludedSpan(start=start, end=end, reason="repeated_paragraph", text=body))
         seen.add(key)
@@ -211,15 +228,15 @@ def _comment_tail(text: str, paragraphs: list[tuple[int, int]]) -> int | None:
     second half of the document, and every paragraph after it is comment-like
     too, short, or the continuation of a hard-wrapped line.
     """
-    scores = [_comment_score(text[s:e]) for s, e in paragraphs]
-    half = len(paragraphs) // 2
-    for i in range(max(1, half), len(paragraphs)):
+    half = max(1, len(paragraphs) // 2)
+    scores = [0] * half + [_comment_score(text[s:e]) for s, e in paragraphs[half:]]
+    for i in range(half, len(paragraphs)):
         if scores[i] < 3:
             continue
         tail_ok = True
         for j in range(i + 1, len(paragraphs)):
             previous = text[paragraphs[j - 1][0]:paragraphs[j - 1][1]]
-            wrapped = bool(_DANGLING_END.search(previous))
+            wrapped = _dangling(previous)
             if scores[j] == 0 and not wrapped and paragraphs[j][1] - paragraphs[j][0] > 300:
                 tail_ok = False
                 break

@@ -26,7 +26,7 @@ from frontwatch.kb.fold import fold_token, is_acronym, is_capitalised, tokens_of
 from frontwatch.kb.gazetteer import MIN_CITY_POPULATION, Place
 from frontwatch.kb.loading import DATA_DIR, kb_files, load_yaml
 
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7
 
 # Entry kinds in the name index.
 PLACE, ACTOR, SHORT_NAME, GENERIC, FORCE = range(5)
@@ -58,6 +58,12 @@ class KnowledgeBase:
     _window_re: Any = field(default=None, repr=False)
     _defaults: dict[tuple[str, str], int] | None = field(default=None, repr=False)
     _by_entity: dict[str, int] | None = field(default=None, repr=False)
+    _tail_set: frozenset[str] | None = field(default=None, repr=False)
+
+    def tail_word_set(self) -> frozenset[str]:
+        if self._tail_set is None:
+            self._tail_set = frozenset(self.tail_words)
+        return self._tail_set
 
     def actor_by_entity(self) -> dict[str, int]:
         """Actor index by entity id (QID or slug), built once."""
@@ -135,8 +141,8 @@ class _Builder:
         if len(key) < 2:
             return
         code = _encode(ref, kind, case_rule)
-        if case_rule != ANY_CASE:
-            self.tail_words.update(t.lower() for t in raw_tokens[1:] if t[0].islower())
+        if case_rule == FIRST_CAP:  # KB names only: GeoNames names are capitalised throughout
+            self.tail_words.update(t for t in raw_tokens[1:] if t[0].islower())
         if case_rule == ANY_CASE:
             phrase = " ".join(name.lower().split())
             if code not in self.lower_phrases[phrase]:

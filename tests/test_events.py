@@ -1,0 +1,139 @@
+"""Event rules (extract.events, roles, modality) and quote speakers (extract.quotes), each on a
+sentence written for the test, not taken from the gold articles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from frontwatch.records import EventRecord
+
+Extract = Callable[..., object]
+
+
+def _events(extraction, sub_event_type: str) -> list[EventRecord]:  # type: ignore[no-untyped-def]
+    return [e for e in extraction.events if e.sub_event_type == sub_event_type]
+
+
+def _place_names(events: list[EventRecord]) -> set[str | None]:
+    return {e.location.name if e.location else None for e in events}
+
+
+def test_trigger_inside_actor_name(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Israeli warplanes struck": the trigger starts on the head noun of the actor's name."""
+    found = _events(extract("Israeli warplanes struck the town of Bint Jbeil on Monday."), "Air/drone strike")
+    assert found and found[0].actor1 is not None and found[0].actor1.entity_id == "israel-air-force"
+
+
+def test_pronoun_in_reported_speech_is_the_source(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Hezbollah said it fired rockets at X": "it" is the speaker."""
+    result = extract("Hezbollah said it fired rockets at Safed, and that its fighters clashed with Israeli troops "
+                     "near the town of Bint Jbeil.")
+    shelling = _events(result, "Shelling/artillery/missile attack")
+    assert shelling and shelling[0].actor1 is not None and shelling[0].actor1.name == "Hezbollah"
+    assert shelling[0].modality == "reported"
+    # ", and that ..." opens a new clause: the clash is placed in its own clause
+    clashes = _events(result, "Armed clash")
+    town = result.with_surface("Bint Jbeil")[0].entity_id
+    assert {e.location.entity_id for e in clashes if e.location} == {town}
+
+
+def test_group_anaphor_takes_the_last_group(extract) -> None:  # type: ignore[no-untyped-def]
+    """"The group seized ...": the organisation named in the sentence before."""
+    result = extract("JNIM fighters attacked an army post in northern Burkina Faso on Monday. "
+                     "The group seized the town of Dori two days later.")
+    captures = _events(result, "Non-state actor overtakes territory")
+    assert captures and captures[0].location is not None and captures[0].location.name == "Dori"
+    assert captures[0].actor1 is not None and captures[0].actor1.side == "jnim"
+    assert captures[0].control_change is not None and captures[0].control_change.new_controller == "jnim"
+
+
+def test_place_as_subject_of_fall(extract) -> None:  # type: ignore[no-untyped-def]
+    """"If Kadugli falls": the place is the subject; the event is hypothetical and changes no control."""
+    result = extract("The RSF shelled Kadugli again on Sunday. If Kadugli falls, the road to the north is open.")
+    captures = _events(result, "Non-state actor overtakes territory")
+    assert captures and captures[0].location is not None and captures[0].location.name == "Kadugli"
+    assert captures[0].modality == "hypothetical"
+    assert captures[0].actor1 is not None and captures[0].actor1.side == "rsf"
+    assert captures[0].control_change is None
+
+
+def test_repelled_attack_has_the_attacker_as_actor1(extract) -> None:  # type: ignore[no-untyped-def]
+    """"The army repelled an RSF attack": the attacker acts, the subject defends."""
+    result = extract("The Sudanese army said it had repelled an RSF attack on the outskirts of Kosti.")
+    clashes = _events(result, "Armed clash")
+    assert clashes and clashes[0].actor1 is not None and clashes[0].actor1.side == "rsf"
+    assert clashes[0].actor2 is not None and clashes[0].actor2.side == "government"
+
+
+def test_civilians_leaving_is_displacement(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Thousands of residents left the city": civilians moving away are displaced, not withdrawing forces."""
+    result = extract("Fighting reached Sennar on Monday. Thousands of residents left the city by road on Tuesday.")
+    assert not _events(result, "Non-violent transfer of territory")
+    displaced = _events(result, "Other")
+    assert displaced and displaced[0].actor1 is not None and displaced[0].actor1.side == "civilian"
+
+
+def test_toll_of_shelling_is_not_a_second_event(extract) -> None:  # type: ignore[no-untyped-def]
+    """"RSF shelling killed at least ten civilians": one shelling event, not also an attack on civilians."""
+    result = extract("RSF shelling killed at least ten civilians in Kosti on Friday.")
+    assert _events(result, "Shelling/artillery/missile attack")
+    assert not _events(result, "Attack")
+
+
+def test_arson_by_fighters_and_by_a_mob(extract) -> None:  # type: ignore[no-untyped-def]
+    """Armed men burning a market destroy property; a mob doing it is mob violence."""
+    fighters = extract("RSF fighters set fire to the market in Kosti before leaving.")
+    assert _events(fighters, "Looting/property destruction")
+    assert not _events(fighters, "Violent demonstration")
+    mob = extract("In Nakuru, a mob set fire to a police station on Tuesday.")
+    assert _events(mob, "Mob violence")
+
+
+def test_weapon_compound_is_not_an_attack(extract) -> None:  # type: ignore[no-untyped-def]
+    """"missile launchers": a weapon named as an object, not fired."""
+    result = extract("Soldiers found missile launchers in a warehouse in Kosti.")
+    assert not _events(result, "Shelling/artillery/missile attack")
+
+
+def test_two_sub_event_types_at_one_place(extract) -> None:  # type: ignore[no-untyped-def]
+    """"recaptured X ..., a year after the city fell to Y": two events at X, two control changes."""
+    result = extract("The Sudanese army recaptured Sennar on 3 March, a year after the city fell to the RSF "
+                     "in June 2024.")
+    regained = _events(result, "Government regains territory")
+    lost = _events(result, "Non-state actor overtakes territory")
+    assert regained and regained[0].location is not None and regained[0].location.name == "Sennar"
+    assert lost and lost[0].location is not None and lost[0].location.name == "Sennar"
+    assert lost[0].actor1 is not None and lost[0].actor1.side == "rsf"
+    assert {e.control_change.new_controller for e in regained + lost if e.control_change} == {"government", "rsf"}
+
+
+def test_country_gives_way_to_a_town_of_it(extract) -> None:  # type: ignore[no-untyped-def]
+    """Strikes "in Yemen, hitting targets near Saada": coded at the most precise place."""
+    result = extract("The United States carried out air strikes in Yemen on Friday, hitting targets near Saada.")
+    strikes = _events(result, "Air/drone strike")
+    town = result.with_surface("Saada")[0].entity_id
+    assert strikes and {e.location.entity_id for e in strikes if e.location} == {town}
+
+
+def test_walked_into_a_town_is_a_capture(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("M23 rebels walked into Butembo on Sunday without a fight.")
+    captures = _events(result, "Non-state actor overtakes territory")
+    assert captures and captures[0].location is not None and captures[0].location.name == "Butembo"
+    assert captures[0].actor1 is not None and captures[0].actor1.side == "opposition"
+
+
+# ------------------------------------------------------------------ quotes
+
+
+def test_quote_speaker_after_the_quote(extract) -> None:  # type: ignore[no-untyped-def]
+    """'"...," Anna Berg, an analyst, told AFP. "..."': the speaker follows; the next quote runs on."""
+    result = extract("\"The front will hold for now,\" Anna Berg, an analyst at the Nordic Defence Institute, "
+                     "told AFP. \"Nobody expects a breakthrough before spring.\"")
+    speakers = {q.text[:10]: q.speaker.name if q.speaker else None for q in result.quotes}
+    assert speakers == {"The front ": "Anna Berg", "Nobody exp": "Anna Berg"}
+
+
+def test_group_as_speaker(extract) -> None:  # type: ignore[no-untyped-def]
+    """A group that is the subject of a verb of saying speaks the quote."""
+    result = extract("The RSF described the retreat from Kosti as a \"planned redeployment\" on Monday.")
+    assert result.quotes and result.quotes[0].speaker is not None and result.quotes[0].speaker.entity_id == "rsf"
