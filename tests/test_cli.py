@@ -27,7 +27,8 @@ GOOD_JSONL_LINES = [
 ]
 
 
-def frontwatch(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def frontwatch(*args: str, env: dict[str, str] | None = None,
+               stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run the CLI as users do (a fresh interpreter, the KB cache of this test session)."""
     return subprocess.run([sys.executable, "-m", "frontwatch.cli", *args], capture_output=True, text=True,
                           cwd=REPO, env={**os.environ, **(env or {})}, input=stdin, timeout=300)

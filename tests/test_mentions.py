@@ -10,10 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import Extraction
 from frontwatch.kb.gazetteer import distance_km
 from frontwatch.kb.index import KnowledgeBase
-
-from conftest import Extraction
 
 Extract = Callable[..., Extraction]
 
@@ -56,7 +55,8 @@ GEOCODING = [
 
 
 @pytest.mark.parametrize(("sentence", "surface", "place"), GEOCODING, ids=[g[1] for g in GEOCODING])
-def test_places_are_geocoded(extract: Extract, sentence: str, surface: str, place: tuple[str, str, float, float]) -> None:
+def test_places_are_geocoded(extract: Extract, sentence: str, surface: str,
+                             place: tuple[str, str, float, float]) -> None:
     entity_id, country, lat, lon = place
     found = [m for m in extract(sentence).places() if surface in m.surface]
     assert len(found) == 1, [m.surface for m in extract(sentence).mentions]
@@ -257,7 +257,8 @@ def test_provenance_on_written_sentences(extract: Extract) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.one_of(st.sampled_from(SENTENCES), FILLER), JOINS), min_size=1, max_size=12),
        st.booleans(), st.booleans())
-def test_provenance_property(extract: Extract, pieces: list[tuple[str, str]], comments: bool, boilerplate: bool) -> None:
+def test_provenance_property(extract: Extract, pieces: list[tuple[str, str]], comments: bool,
+                             boilerplate: bool) -> None:
     body = [piece + join for piece, join in pieces]
     if boilerplate:
         body.insert(len(body) // 2, "\nRead more: Rebels seize Hama airport\n")

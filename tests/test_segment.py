@@ -38,7 +38,8 @@ def test_decimal_numbers_do_not_end_sentences() -> None:
 
 
 def test_sentences_ending_in_quotes_and_other_marks() -> None:
-    text = 'He said "We will not withdraw." The crowd cheered! Did they leave? "No," she said. (It was late.) Then calm.'
+    text = ('He said "We will not withdraw." The crowd cheered! Did they leave? "No," she said. '
+            "(It was late.) Then calm.")
     assert sentences(text) == ['He said "We will not withdraw."', "The crowd cheered!", "Did they leave?",
                                '"No," she said.', "(It was late.)", "Then calm."]
 

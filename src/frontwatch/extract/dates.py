@@ -23,7 +23,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b", re.I), "day_no_year"),
     (re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\s*,?\s*\d)", re.I), "day_no_year"),
     (re.compile(rf"\b(?:{_MONTHS})\s+(?:of\s+)?\d{{4}}\b", re.I), "month"),
-    (re.compile(r"\b(?:in|since|from|until|by|during|of|early|late|mid-?)\s+((?:19|20)\d{2})\b", re.I), "year"),
+    # "(?!-\d)": "since 2024-11-27" is a day, not the year pattern "since 2024"
+    (re.compile(r"\b(?:in|since|from|until|by|during|of|early|late|mid-?)\s+((?:19|20)\d{2})\b(?!-\d)", re.I),
+     "year"),
     (re.compile(r"\b(?:today|tonight|this morning|this afternoon|this evening)\b", re.I), "today"),
     (re.compile(r"\b(?:yesterday|last night)\b", re.I), "yesterday"),
     (re.compile(r"\bon\s+(?:" + "|".join(_WEEKDAYS) + r")\b", re.I), "weekday"),

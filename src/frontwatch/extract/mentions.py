@@ -148,7 +148,7 @@ class WindowAnalysis:
     tokens: tuple[Token, ...]
     matches: tuple[Match, ...]
     chunks: tuple[tuple[int, int, bool], ...]  # (first, count, wholly a KB name) still to classify
-    words: tuple[str, ...]
+    words: tuple[str, ...]  # raw words, for demonyms
 
 
 _ANALYSES: dict[str, dict[str, WindowAnalysis]] = {}
@@ -179,6 +179,7 @@ class MentionFinder:
         self._ref_by_entity = kb.actor_by_entity()
         self.window_words: list[str] = []
         self._place_memo: dict[tuple[int, ...], Place | None] = {}
+        self._templates: dict[tuple[str, ...], MentionRecord] = {}
         self.window_re = window_regex(kb)
         self.tail_words = kb.tail_word_set()
 
@@ -324,7 +325,8 @@ class MentionFinder:
             if count < 2 or (whole and self._is_actor_match(covered[first])):
                 continue  # one word is never an unknown person or organisation
             chunks.append((first, count, whole))
-        found = WindowAnalysis(tuple(content), tuple(matches), tuple(chunks), tuple(t.raw for t in content))
+        demonyms = tuple(t.raw for t in content if t.raw in self.kb.demonyms)
+        found = WindowAnalysis(tuple(content), tuple(matches), tuple(chunks), demonyms)
         if len(cache) > _MAX_CACHED_WINDOWS:
             cache.clear()
         cache[window] = found
@@ -346,7 +348,8 @@ class MentionFinder:
                 analysis = self._analyse_window(text[offset:end])
                 if not analysis.tokens:
                     continue
-                self.window_words.extend(analysis.words)
+                if analysis.words:
+                    self.window_words.extend(analysis.words)
                 matches = [Match(m.start + offset, m.end + offset, m.first, m.count, m.codes, m.exact)
                            for m in analysis.matches]
                 content = [_shifted(t, offset) for t in analysis.tokens] if analysis.chunks else []
@@ -497,11 +500,18 @@ class MentionFinder:
             place = self._place_memo[key]
             if place is None:
                 return None
-            return MentionRecord(doc_id=doc_id, start=match.start, end=match.end, surface=surface,
-                                 entity_type="place", entity_id=place.entity_id, name=place.name,
-                                 link="name" if place.name == surface else "alias",
-                                 geonames_id=place.geonames_id, lat=place.lat, lon=place.lon,
-                                 country=place.country or None, admin1=place.admin1, feature=place.feature)
+            template_key = (place.entity_id, surface)
+            template = self._templates.get(template_key)
+            if template is None:
+                template = self._templates[template_key] = MentionRecord(
+                    doc_id=doc_id, start=match.start, end=match.end, surface=surface,
+                    entity_type="place", entity_id=place.entity_id, name=place.name,
+                    link="name" if place.name == surface else "alias",
+                    geonames_id=place.geonames_id, lat=place.lat, lon=place.lon,
+                    country=place.country or None, admin1=place.admin1, feature=place.feature)
+                return template
+            # the same name again: copy the validated record, new offsets only
+            return template.model_copy(update={"start": match.start, "end": match.end})
         if GENERIC in by_kind:
             resolved = self._resolve_generic(by_kind[GENERIC], context)
             if resolved is None:
@@ -518,10 +528,16 @@ class MentionFinder:
         if actor.country == context.focus() and (side == "foreign" or actor.kind in ("state", "state_force",
                                                                                      "government")):
             side = "government"  # a state's own forces and leaders in its own theatre
-        return MentionRecord(doc_id=doc_id, start=match.start, end=match.end, surface=surface,
-                             entity_type=actor.entity_type, entity_id=actor.entity_id,  # type: ignore[arg-type]
-                             name=actor.name, link=link, wikidata=actor.wikidata,  # type: ignore[arg-type]
-                             side=side, aliases_matched=[surface])
+        template_key = (actor.entity_id, surface, link)
+        template = self._templates.get(template_key)
+        if template is not None:
+            return template.model_copy(update={"start": match.start, "end": match.end})
+        template = self._templates[template_key] = MentionRecord(
+            doc_id=doc_id, start=match.start, end=match.end, surface=surface,
+            entity_type=actor.entity_type, entity_id=actor.entity_id,  # type: ignore[arg-type]
+            name=actor.name, link=link, wikidata=actor.wikidata,  # type: ignore[arg-type]
+            side=side, aliases_matched=[surface])
+        return template
 
     def _pick_actor(self, refs: list[int], context: DocumentContext, *, short: bool) -> int:
         if len(refs) == 1:
