@@ -125,7 +125,7 @@ def test_curly_quotes_become_straight() -> None:
 
 def assert_words_map_back(raw: str, result: CleanText) -> None:
     for word in re.finditer(r"\w+", result.text):
-        start, end = result.to_original(word.start()), result.to_original(word.end())
+        start, end = result.original_span(word.start(), word.end())
         assert raw[start:end] == word.group(), (word.group(), raw[start:end])
 
 

@@ -7,6 +7,7 @@ run it on one core, many processes or a cluster unchanged.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from frontwatch.extract.dates import parse_published
 from frontwatch.extract.events import find_events
@@ -15,16 +16,33 @@ from frontwatch.extract.quotes import find_quotes
 from frontwatch.ingest.clean import CleanText, clean
 from frontwatch.ingest.segment import Sentence, segment
 from frontwatch.kb.fold import fold_name
-from frontwatch.kb.index import KnowledgeBase
+from frontwatch.kb.index import PLACE, KnowledgeBase
 from frontwatch.records import DocumentRecord, MentionRecord, OutputRecord, SourceDocument
 
 
-def known_name_test(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
-    """A predicate telling the cleaner whether a word is a name the KB knows."""
+NOTABLE_POPULATION = 15_000
+
+
+def known_name_test(kb: KnowledgeBase) -> Callable[[str], bool]:
+    """A predicate telling the cleaner whether a word is a *notable* name the KB
+    knows: an actor, a country, a curated place or a town of 15,000+. (Every
+    second word is some hamlet's name somewhere; "Tik" must not make "TikTok" two.)"""
     names = kb.names
+    places = kb.places
+
+    def notable(code: int, key: str) -> bool:
+        ref, kind = code >> 5, (code >> 2) & 0b111
+        if kind != PLACE:
+            return True
+        place = places[ref]
+        if place[10] or place[8] == "COUNTRY":
+            return True
+        # a town of some size, under its own name (not one of its many alternates)
+        return place[7] >= NOTABLE_POPULATION and fold_name(place[1]) == key
 
     def is_known(word: str) -> bool:
-        return fold_name(word) in names or ("=" + word) in names
+        key = fold_name(word)
+        return any(notable(code, key) for code in names.get(key, ())) or ("=" + word) in names
 
     return is_known
 
