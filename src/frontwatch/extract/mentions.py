@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from frontwatch.ingest.segment import Sentence
-from frontwatch.kb.fold import ARTICLES, TOKEN_RE, fold_token, is_capitalised
+from frontwatch.kb.fold import ARTICLES, TOKEN_RE, fold_token, is_capitalised, name_key
 from frontwatch.kb.gazetteer import Place, distance_km
 from frontwatch.kb.index import (
     ACTOR,
@@ -40,10 +40,12 @@ CHUNK_PARTICLES = frozenset("of de la le du des del di da al el ad ar as ash at 
                             "for on to the wal wa".split())
 # only these may join tokens of one name: spaces, hyphens, apostrophes
 _JOINER = re.compile(r"[ \-\u2010\u2011\u2013']{1,3}")
-_ATTACHED_ARTICLE = re.compile(r"(?:[Aa][lrsdtzn]|[Ee][lrsdtzn]|[Aa]sh|[Ee]sh)[-\u2010\u2011]$")
+_ATTACHED_ARTICLE = re.compile(r"(?:(?:[Aa][lrsdtzn]|[Ee][lrsdtzn]|[Aa]sh|[Ee]sh)[-\u2010\u2011]|(?:Al|El|Ad|Ar|Az|Ash|Ez|Ed|Er) )$")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 _APPOSITION_FILLERS = frozenset("a an the senior former deputy leading top veteran".split())
+
+
 def _upper_class() -> str:
     chars = [chr(c) for r in ((0x41, 0x5B), (0xC0, 0x250), (0x1E00, 0x1F00), (0x391, 0x3AA), (0x400, 0x430))
              for c in range(*r) if chr(c).isupper()]
@@ -79,6 +81,11 @@ def window_regex(kb: KnowledgeBase) -> re.Pattern[str]:
 _TAIL_WORD = re.compile(r"[ \-\u2010\u2011]([a-z]+)(?![\w\-\u2010\u2011'’])")
 
 
+_LOWER_NEXT = re.compile(r" [a-z]")
+_STATE_KINDS = frozenset({"state", "state_force", "government", "intelligence"})
+_VERBAL_ENDINGS = ("ing", "ly")
+# "Reading the statement aloud, ...": a sentence-opening -ing/-ly word before a determiner is a verb
+_VERB_OPENING = re.compile(r"[A-Z][a-z]+(?:ing|ly) (?:the|a|an|his|her|its|their|this|that|these|those|our)\b")
 MIN_FOREIGN_POPULATION = 100_000  # a place outside the document's countries must be this big
 CO_MENTION_KM = 300.0
 
@@ -107,7 +114,7 @@ class Match:
 class DocumentContext:
     """What the whole document says about where and who it is about."""
 
-    country_weight: Counter[str] = field(default_factory=Counter)
+    country_weight: Counter[str] = field(default_factory=Counter)  # values may be fractional
     actor_count: Counter[int] = field(default_factory=Counter)
     anchors: list[Place] = field(default_factory=list)
     last_armed_group: int | None = None
@@ -180,6 +187,7 @@ class MentionFinder:
         self.window_words: list[str] = []
         self._place_memo: dict[tuple[int, ...], Place | None] = {}
         self._templates: dict[tuple[str, ...], MentionRecord] = {}
+        self.sentence_openers: set[int] = set()
         self.window_re = window_regex(kb)
         self.tail_words = kb.tail_word_set()
 
@@ -231,7 +239,7 @@ class MentionFinder:
                 reach += 1
             for n in range(min(longest, reach), 0, -1):
                 part = content[i:i + n]
-                codes = names.get("".join(t.key for t in part))
+                codes = names.get(name_key([t.key for t in part]))
                 if codes:
                     valid = tuple(c for c in codes if self._case_ok(c, part))
                     if valid:
@@ -276,6 +284,22 @@ class MentionFinder:
             runs.append((i, j - i + 1))
             i = j + 1
         return runs
+
+    def _person_of_organisation(self, content: list[Token], first: int, count: int) -> tuple[int, int] | None:
+        """(tokens of the person, index where the organisation starts) when an organisation
+        chunk opens with a person's name followed by "of"/"at"/"from" ("X Y of the Z Forum")."""
+        for k in range(first + 2, min(first + 5, first + count)):
+            if content[k].raw in ("of", "at", "from"):
+                names = content[first:k]
+                if not all(t.cap for t in names) or any(t.raw in self.org_heads for t in names):
+                    return None
+                if names[0].raw not in self.given and names[0].raw not in self.cues_before:
+                    return None
+                org_first = k + 1
+                while org_first < first + count and not content[org_first].cap:
+                    org_first += 1  # skip "the"
+                return (k - first, org_first) if org_first < first + count else None
+        return None
 
     def classify_chunk(self, content: list[Token], first: int, count: int) -> str | None:
         """'organisation', 'person' or None for a capitalised run no KB name covers."""
@@ -325,7 +349,8 @@ class MentionFinder:
             if count < 2 or (whole and self._is_actor_match(covered[first])):
                 continue  # one word is never an unknown person or organisation
             chunks.append((first, count, whole))
-        demonyms = tuple(t.raw for t in content if t.raw in self.kb.demonyms)
+        # a demonym inside a matched name ("Turkish troops") is already counted through the actor
+        demonyms = tuple(t.raw for k, t in enumerate(content) if t.raw in self.kb.demonyms and k not in covered)
         found = WindowAnalysis(tuple(content), tuple(matches), tuple(chunks), demonyms)
         if len(cache) > _MAX_CACHED_WINDOWS:
             cache.clear()
@@ -348,6 +373,10 @@ class MentionFinder:
                 analysis = self._analyse_window(text[offset:end])
                 if not analysis.tokens:
                     continue
+                if offset == sentence.start:
+                    if _VERB_OPENING.match(text, offset):
+                        continue
+                    self.sentence_openers.add(offset)
                 if analysis.words:
                     self.window_words.extend(analysis.words)
                 matches = [Match(m.start + offset, m.end + offset, m.first, m.count, m.codes, m.exact)
@@ -358,6 +387,15 @@ class MentionFinder:
                     if kind is None or (whole and kind == "person"):
                         continue  # a name the gazetteer knows whole is not overruled by context cues
                     matches = [m for m in matches if m.first + m.count <= first or m.first >= first + count]
+                    if kind == "organisation":
+                        split = self._person_of_organisation(content, first, count)
+                        if split is not None:  # "Lena Hartmann of the Baltic Security Forum"
+                            person_count, org_first = split
+                            people = content[first:first + person_count]
+                            unknown.append((people[0].start, people[-1].end, "person",
+                                            text[people[0].start:people[-1].end]))
+                            count -= org_first - first
+                            first = org_first
                     surface_tokens = content[first:first + count]
                     while kind == "person" and len(surface_tokens) > 2 and surface_tokens[0].raw in self.cues_before:
                         surface_tokens = surface_tokens[1:]  # "Brigadier Nabil Abdallah" -> the name
@@ -417,15 +455,16 @@ class MentionFinder:
             actor_refs = [ref for ref, kind in kinds if kind in (ACTOR, FORCE)]
             if actor_refs:
                 context.actor_count[actor_refs[0]] += 1
-                country = kb.actors[actor_refs[0]].country
-                if country:
-                    context.country_weight[country] += 1
+                actor = kb.actors[actor_refs[0]]
+                if actor.country:
+                    # a local armed group says where the story is; a state's forces often act abroad
+                    context.country_weight[actor.country] += 0.25 if actor.kind in _STATE_KINDS else 1
                 continue
             place_refs = [ref for ref, kind in kinds if kind == PLACE]
             country_refs = [ref for ref in place_refs if kb.places[ref][8] == "COUNTRY"]
             if country_refs:
                 context.country_weight[kb.places[country_refs[0]][5]] += 2
-            elif len(place_refs) == 1:
+            elif len(place_refs) == 1 and not (match.start in self.sentence_openers and match.count == 1):
                 place = kb.place(place_refs[0])
                 if place.curated or place.population >= MIN_FOREIGN_POPULATION:
                     # only names that are unambiguous *and* notable say where a story is;
@@ -500,6 +539,10 @@ class MentionFinder:
             place = self._place_memo[key]
             if place is None:
                 return None
+            if match.start in self.sentence_openers and match.count == 1 and not place.curated and \
+                    place.feature != "COUNTRY" and place.country not in context.countries() and \
+                    place.population < 1_000_000 and _LOWER_NEXT.match(self.text, match.end):
+                return None  # "Split between two camps, ...", "Nice words ...": an opening word, not a town
             template_key = (place.entity_id, surface)
             template = self._templates.get(template_key)
             if template is None:

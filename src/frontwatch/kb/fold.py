@@ -47,15 +47,17 @@ def fold_token(token: str) -> str:
     if not text or text in ARTICLES:
         return ""
     glued = _GLUED_SUN_ARTICLE.match(text)
-    if glued and len(text) - glued.end() >= 3:
+    if glued and (len(text) - glued.end() >= 3 or (glued.group(2) == "z" and len(text) - glued.end() >= 2)):
         # "ezzour" -> "zour": the article was written joined to the name
         text = text[glued.end() - 1 :]
     elif text.startswith(("al", "el")) and len(text) >= 7:
         # "Albukamal", "Almayadin": a joined al-/el- before a long name
         text = text[2:]
     text = _DOUBLE.sub(r"\1", text)
-    # common transliteration alternations: ou/oo -> u, ee -> i, final h after a vowel
-    text = text.replace("ou", "u").replace("oo", "u").replace("ee", "i")
+    # common transliteration alternations: o/ou/u are one Arabic vowel (Zor/Zour/Zur,
+    # Tartous/Tartus, Mosul/Mousul), ee -> i, final h after a vowel
+    text = text.replace("ou", "o").replace("u", "o").replace("ee", "i")
+    text = _DOUBLE.sub(r"\1", text)
     if len(text) > 3 and text.endswith("ah"):
         text = text[:-1]
     return text
@@ -66,9 +68,18 @@ def tokens_of(name: str) -> list[str]:
     return TOKEN_RE.findall(name)
 
 
+def name_key(keys: list[str]) -> str:
+    """The key of a name from its token keys: concatenated, and an article glued to a
+    short first word dropped ("Albu Kamal" = "al-Bu Kamal")."""
+    key = "".join(keys)
+    if len(keys) > 1 and keys[0].startswith(("al", "el")) and 3 <= len(keys[0]) <= 6:
+        return key[2:]
+    return key
+
+
 def fold_name(name: str) -> str:
-    """Fold a whole name to its key (concatenated token keys)."""
-    return "".join(fold_token(token) for token in tokens_of(name))
+    """Fold a whole name to its key (see `name_key`)."""
+    return name_key([k for k in (fold_token(token) for token in tokens_of(name)) if k])
 
 
 def is_capitalised(token: str) -> bool:

@@ -108,13 +108,14 @@ def geonames_places() -> Iterator[tuple[Place, list[str]]]:
         )
 
 
-def curated_places(paths: list[Path]) -> tuple[list[tuple[Place, list[str]]], dict[str, list[str]]]:
+def curated_places(paths: list[Path]) -> tuple[list[tuple[Place, list[str]]], dict[str, list[tuple[str, str]]]]:
     """Curated places and extra aliases for existing places from YAML files.
 
-    Returns (new places with their names, {existing entity_id: extra aliases}).
+    Returns (new places with their names, {existing entity_id: [(alias, where)]}),
+    `where` naming file and entry for errors found later.
     """
     places: list[tuple[Place, list[str]]] = []
-    extra_aliases: dict[str, list[str]] = defaultdict(list)
+    extra_aliases: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for path in paths:
         data = load_yaml(path)
         for index, entry in enumerate(data.get("places") or []):
@@ -128,7 +129,7 @@ def curated_places(paths: list[Path]) -> tuple[list[tuple[Place, list[str]]], di
             aliases = entry.get("aliases")
             if target is None or not isinstance(aliases, list):
                 raise KBError(str(path), where, "needs `geonames_id` (or `id`) and a list `aliases`")
-            extra_aliases[str(target)].extend(str(a) for a in aliases)
+            extra_aliases[str(target)].extend((str(a), f"{path}: {where}") for a in aliases)
     return places, dict(extra_aliases)
 
 

@@ -22,11 +22,12 @@ from typing import Any
 from frontwatch.kb import actors as actor_source
 from frontwatch.kb import fold, gazetteer
 from frontwatch.kb.actors import STATE_KINDS, ActorEntry
-from frontwatch.kb.fold import fold_token, is_acronym, is_capitalised, tokens_of
+from frontwatch.kb.fold import fold_token, is_acronym, is_capitalised, name_key, tokens_of
 from frontwatch.kb.gazetteer import MIN_CITY_POPULATION, Place
+from frontwatch.errors import KBError
 from frontwatch.kb.loading import DATA_DIR, kb_files, load_yaml
 
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 
 # Entry kinds in the name index.
 PLACE, ACTOR, SHORT_NAME, GENERIC, FORCE = range(5)
@@ -137,7 +138,7 @@ class _Builder:
             return
         if case_rule is None:
             case_rule = FIRST_CAP if is_capitalised(raw_tokens[0]) else ANY_CASE
-        key = "".join(content)
+        key = name_key(content)
         if len(key) < 2:
             return
         code = _encode(ref, kind, case_rule)
@@ -191,8 +192,11 @@ def build(extra_dirs: list[Path] | None = None) -> KnowledgeBase:
     for target, aliases in extra_aliases.items():
         ref = by_entity.get(target)
         if ref is None:
-            raise KeyError(f"KB alias entry refers to unknown place {target!r}")
-        for alias in aliases:
+            where = aliases[0][1] if aliases else "aliases"
+            raise KBError(where.split(": ")[0], where.split(": ")[-1],
+                          f"refers to unknown place {target!r} (use a GeoNames id of a city >= 500 "
+                          "inhabitants or the `id` of a curated place)")
+        for alias, _ in aliases:
             builder.add(alias, ref, PLACE, None)
     lexicon = _lexicon()
     for iso, alias in _country_aliases(lexicon):
