@@ -19,7 +19,6 @@ from frontwatch.kb.fold import fold_name
 from frontwatch.kb.index import PLACE, KnowledgeBase
 from frontwatch.records import DocumentRecord, MentionRecord, OutputRecord, SourceDocument
 
-
 NOTABLE_POPULATION = 15_000
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from frontwatch.ingest.segment import Sentence
@@ -40,7 +40,8 @@ CHUNK_PARTICLES = frozenset("of de la le du des del di da al el ad ar as ash at 
                             "for on to the wal wa".split())
 # only these may join tokens of one name: spaces, hyphens, apostrophes
 _JOINER = re.compile(r"[ \-\u2010\u2011\u2013']{1,3}")
-_ATTACHED_ARTICLE = re.compile(r"(?:(?:[Aa][lrsdtzn]|[Ee][lrsdtzn]|[Aa]sh|[Ee]sh)[-\u2010\u2011]|(?:Al|El|Ad|Ar|Az|Ash|Ez|Ed|Er) )$")
+_ATTACHED_ARTICLE = re.compile(r"(?:(?:[Aa][lrsdtzn]|[Ee][lrsdtzn]|[Aa]sh|[Ee]sh)[-\u2010\u2011]"
+                               r"|(?:Al|El|Ad|Ar|Az|Ash|Ez|Ed|Er) )$")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 _APPOSITION_FILLERS = frozenset("a an the senior former deputy leading top veteran".split())
@@ -114,7 +115,7 @@ class Match:
 class DocumentContext:
     """What the whole document says about where and who it is about."""
 
-    country_weight: Counter[str] = field(default_factory=Counter)  # values may be fractional
+    country_weight: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     actor_count: Counter[int] = field(default_factory=Counter)
     anchors: list[Place] = field(default_factory=list)
     last_armed_group: int | None = None
@@ -123,8 +124,7 @@ class DocumentContext:
 
     def freeze(self) -> None:
         """Fix focus and countries once the first pass over the document is done."""
-        top = self.country_weight.most_common(1)
-        self._focus = top[0][0] if top else None
+        self._focus = max(self.country_weight, key=lambda c: self.country_weight[c], default=None)
         self._countries = {c for c, w in self.country_weight.items() if w >= 1}
 
     def focus(self) -> str | None:
@@ -602,7 +602,7 @@ class MentionFinder:
                      if tags.intersection(self.kb.actors[ref].tags)]
         if mentioned:
             return max(mentioned)[2]
-        for country, _ in context.country_weight.most_common():
+        for country in sorted(context.country_weight, key=lambda c: -context.country_weight[c]):
             for tag in tags:
                 ref = self.kb.default_actor(country, tag)
                 if ref is not None:

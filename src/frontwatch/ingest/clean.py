@@ -34,7 +34,8 @@ _DROP_CHARS = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]
 # whitespace runs: any run holding a line break becomes one "\n", others one space
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 # (invisible characters inside a run count as part of it: "a \u200b b" -> "a b")
-_WHITESPACE_RUN = re.compile(f"[ \\r{_INVISIBLE}]*\\n[ \\r\\n{_INVISIBLE}]*|[ \\r{_INVISIBLE}]*[ \\r][ \\r{_INVISIBLE}]+|\\r")
+_WHITESPACE_RUN = re.compile(f"[ \\r{_INVISIBLE}]*\\n[ \\r\\n{_INVISIBLE}]*"
+                             f"|[ \\r{_INVISIBLE}]*[ \\r][ \\r{_INVISIBLE}]+|\\r")
 _EDGE_SPACE = " \r\n"
 
 # A lower-case letter directly followed by a capitalised word: "territoryThe fall",

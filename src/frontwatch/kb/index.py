@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from frontwatch.errors import KBError
 from frontwatch.kb import actors as actor_source
 from frontwatch.kb import fold, gazetteer
 from frontwatch.kb.actors import STATE_KINDS, ActorEntry
 from frontwatch.kb.fold import fold_token, is_acronym, is_capitalised, name_key, tokens_of
 from frontwatch.kb.gazetteer import MIN_CITY_POPULATION, Place
-from frontwatch.errors import KBError
 from frontwatch.kb.loading import DATA_DIR, kb_files, load_yaml
 
 INDEX_FORMAT = 8
