@@ -567,7 +567,7 @@ class MentionFinder:
         actor = self.kb.actors[ref]
         if link == "alias" and surface == actor.name:
             link = "name"
-        side = actor.side
+        side = actor.side_in(context.focus())
         if actor.country == context.focus() and (side == "foreign" or actor.kind in ("state", "state_force",
                                                                                      "government")):
             side = "government"  # a state's own forces and leaders in its own theatre

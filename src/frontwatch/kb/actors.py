@@ -28,6 +28,14 @@ class ActorEntry(NamedTuple):
     role: str | None
     aliases: tuple[str, ...]
     short_names: tuple[str, ...]
+    sides: tuple[tuple[str, str], ...] = ()  # (ISO2 theatre, side) where the side differs by theatre
+
+    def side_in(self, theatre: str | None) -> str | None:
+        """The actor's side in a theatre (Hezbollah: `government` in Syria, its own camp in Lebanon)."""
+        for country, side in self.sides:
+            if country == theatre:
+                return side
+        return self.side
 
 
 class GenericPhrase(NamedTuple):
@@ -77,6 +85,9 @@ def _actor(path: Path, where: str, entry: Any) -> ActorEntry:
     if wikidata is not None and not (isinstance(wikidata, str) and wikidata.startswith("Q")):
         raise KBError(str(path), where, f"wikidata must look like Q123, not {wikidata!r}")
     country = entry.get("country")
+    sides = entry.get("sides") or {}
+    if not isinstance(sides, dict):
+        raise KBError(str(path), where, "`sides` must map ISO2 theatre codes to sides, e.g. {LB: hezbollah}")
     return ActorEntry(
         slug=slug,
         entity_id=wikidata or slug,
@@ -92,6 +103,7 @@ def _actor(path: Path, where: str, entry: Any) -> ActorEntry:
         role=entry.get("role"),
         aliases=_strings(path, where, entry, "aliases"),
         short_names=_strings(path, where, entry, "short_names"),
+        sides=tuple((str(k).upper(), str(v)) for k, v in sides.items()),
     )
 
 

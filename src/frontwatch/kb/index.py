@@ -27,7 +27,7 @@ from frontwatch.kb.fold import fold_token, is_acronym, is_capitalised, name_key,
 from frontwatch.kb.gazetteer import MIN_CITY_POPULATION, Place
 from frontwatch.kb.loading import DATA_DIR, kb_files, load_yaml
 
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 
 # Entry kinds in the name index.
 PLACE, ACTOR, SHORT_NAME, GENERIC, FORCE = range(5)
@@ -281,7 +281,7 @@ def _add_force_phrases(
                 country = places[country_places[iso]][1] if iso in country_places else iso
                 slug = f"{iso.lower()}-armed-forces"
                 actors.append(ActorEntry(slug, slug, f"{country} armed forces", "actor", "state_force",
-                                         "foreign", iso, None, ("military",), (), (), None, (), ()))
+                                         "foreign", iso, None, ("military",), (), (), None, (), (), ()))
                 found = by_country[iso]["military"] = len(actors) - 1
             builder.add(f"{demonym} {noun}", found, FORCE, FIRST_CAP)
 
@@ -332,7 +332,7 @@ def load(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) -> Kno
             data = marshal.loads(path.read_bytes())
             kb = KnowledgeBase(
                 places=data["places"],
-                actors=[ActorEntry._make(a) for a in data["actors"]],
+                actors=[ActorEntry._make((*a[:-1], tuple(tuple(p) for p in a[-1]))) for a in data["actors"]],
                 names=data["names"],
                 first_lengths=data["first_lengths"],
                 generic_tags=data["generic_tags"],
