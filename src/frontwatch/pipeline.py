@@ -57,8 +57,10 @@ def article_sentences(cleaned: CleanText) -> list[Sentence]:
     return sentences
 
 
-def process(source: SourceDocument, kb: KnowledgeBase) -> list[OutputRecord]:
-    """Clean, segment, find mentions, events and quotes in one document."""
+def process(source: SourceDocument, kb: KnowledgeBase, *, events: bool = True) -> list[OutputRecord]:
+    """Clean, segment, find mentions, events and quotes in one document.
+
+    `events=False` stops after the mentions (the core pipeline: `extract --no-events`)."""
     cleaned = clean(source.text, is_known_name=known_name_test(kb),
                     common_words=kb.lexicon.get("common_words", frozenset()))
     sha = hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest()
@@ -70,11 +72,13 @@ def process(source: SourceDocument, kb: KnowledgeBase) -> list[OutputRecord]:
     )
     sentences = article_sentences(cleaned)
     mentions: list[MentionRecord] = find_mentions(kb, doc_id, cleaned.text, sentences)
+    if not events:
+        return [document, *mentions]
     glued_starts = {repair.end for repair in cleaned.repairs if repair.kind == "glued_sentence"}
-    events = find_events(kb, doc_id, cleaned.text, sentences, mentions, parse_published(source.published),
-                         glued_starts)
+    found = find_events(kb, doc_id, cleaned.text, sentences, mentions, parse_published(source.published),
+                        glued_starts)
     quotes = find_quotes(kb, doc_id, cleaned.text, sentences, mentions, media_ids(kb))
-    return [document, *mentions, *events, *quotes]
+    return [document, *mentions, *found, *quotes]
 
 
 def media_ids(kb: KnowledgeBase) -> set[str]:

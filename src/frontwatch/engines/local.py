@@ -45,7 +45,8 @@ def to_json(record: OutputRecord) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def run(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase, summary: Summary) -> Iterator[OutputRecord]:
+def run(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase, summary: Summary,
+        *, events: bool = True) -> Iterator[OutputRecord]:
     """Process every source, recording skips (unreadable input, or a document that
     made the extractor fail) in `summary` instead of stopping."""
     for item in sources:
@@ -53,7 +54,7 @@ def run(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase, summary:
             summary.skipped.append(item)
             continue
         try:
-            records = process(item, kb)
+            records = process(item, kb, events=events)
         except FrontwatchError as exc:
             summary.skipped.append(Skipped(source=item.source, reason=str(exc)))
             continue
