@@ -116,7 +116,8 @@ def text_bytes(texts: Sequence[str]) -> int:
     return sum(len(text.encode("utf-8")) for text in texts)
 
 
-def bench_frontwatch(corpus: Corpus, kb: KnowledgeBase, repeat: int, warmup: int, *, events: bool = True) -> Measurement:
+def bench_frontwatch(corpus: Corpus, kb: KnowledgeBase, repeat: int, warmup: int, *,
+                     events: bool = True) -> Measurement:
     """(a) The per-document function over every article, counting the records it returns by kind.
     With `events=False`: the core pipeline (clean, segment, mentions), as `extract --no-events`."""
     documents = corpus.documents

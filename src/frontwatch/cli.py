@@ -38,8 +38,8 @@ def extract(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write records here instead of stdout.")] = None,
     kb: KbOption = None,
     max_doc_mb: Annotated[float | None, typer.Option(help="Skip documents larger than this (MB).")] = None,
-    with_events: Annotated[bool, typer.Option("--events/--no-events",
-                                              help="Also code events and quotes (default) or stop at mentions.")] = True,
+    with_events: Annotated[bool, typer.Option(
+        "--events/--no-events", help="Also code events and quotes (default) or stop at mentions.")] = True,
     show_progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal).")] = None,
 ) -> None:
