@@ -23,9 +23,11 @@ AREA_FEATURES = {"NEIGHBOURHOOD", "ROAD", "BASE", "CROSSING", "AIRPORT", "PORT",
 # a clause ends at ";", a dash, or a comma that opens a new clause
 _CLAUSE_BREAK = re.compile(
     r";|\s[-\u2013\u2014]\s|,\s+(?=(?:while|whereas|but|which|who|whose|after|before|although|though|as|when|"
-    r"and then|and that|the|a|an|his|her|its|their|this|these|it|they|he|she|according|seeking|albeit)\b)",
+    r"and then|and that|the|a|an|his|her|its|their|this|these|it|they|he|she|i|we|you|according|seeking|albeit)\b)",
     re.IGNORECASE,
 )
+_BETWEEN_AND = re.compile(r"\bbetween\s+[^,.;]{1,45}\band\s+(?:the\s+)?$", re.IGNORECASE)
+_FRONTED_LOCATIVE = re.compile(r"\W*(?:In|At|Near|Outside|Inside|Around|Across|Across|Throughout)\s+(?:the\s+)?")
 _RELATIVE_START = re.compile(r"\s*(?:who|which|that|whose)\b", re.IGNORECASE)
 _CONTROL_OF = re.compile(r"\b(?:under\s+(?:the\s+)?control\s+of|held\s+by|controlled\s+by|in\s+the\s+hands\s+of)\s+",
                          re.IGNORECASE)
@@ -35,7 +37,7 @@ _ADJECTIVE_SIDE = {"rebel": "opposition", "opposition": "opposition", "governmen
                    "regime": "government", "army": "government", "kurdish": "sdf", "jihadist": "opposition"}
 _COORDINATION = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+y\s+|\s+e\s+|\s+or\s+")
 _ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town|region|area|province|village|"
-                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town))\b", re.IGNORECASE)
+                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town)|there)\b", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
                                  r"between|within|over|around|via)\s+(?:the\s+)?$", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
@@ -94,8 +96,13 @@ class DocumentState:
         self.class_actor[class_id] = actor
         if class_id in ("capture", "driven_out"):
             self.last_actor["territorial"] = actor
-        if class_id in ("capture", "driven_out", "clash", "shelling", "air_strike") and \
+        if class_id in ("capture", "driven_out", "clash") and \
                 actor.side not in ("government", None, "civilian", "other"):
+            self.attacker = actor
+        elif class_id in ("shelling", "air_strike") and actor.side not in ("government", "foreign", None, "civilian",
+                                                                             "other"):
+            # a local armed group shelling a town is besieging it; a foreign air force backing
+            # the government is not the side that would take it
             self.attacker = actor
 
 
@@ -170,9 +177,11 @@ class RoleFinder:
         return entry is not None and (entry.kind in STATE_KINDS or "air_force" in entry.tags)
 
     def location(self, place: MentionRecord) -> Location:
-        """Where the event is, at town/area/region precision; a road or district stands for its town."""
+        """Where the event is, at town/area/region precision. A road stands for its town (an event
+        "on the northern ring road" is in Homs, area precision); a named district, camp or airport
+        is itself the most precise place and is kept."""
         precision = self._precision(place)
-        if place.feature in AREA_FEATURES:
+        if place.feature == "ROAD":
             entry = self.kb.place_by_id(place.entity_id)
             parent = self.kb.place_by_id(entry.part_of) if entry and entry.part_of else None
             if parent is not None:
@@ -409,7 +418,8 @@ class RoleFinder:
         text = self.text
         places = [m for m in in_clause if m.entity_type == "place" and not (m.feature == "COUNTRY" and self.is_actor(m))
                   and not _BETWEEN.search(text[max(0, m.start - 12):m.start])
-                  and not (m.feature == "COUNTRY" and (m.end <= t_start or event_class.id in TERRITORIAL))
+                  and not _BETWEEN_AND.search(text[max(0, m.start - 60):m.start])
+                  and not (m.feature == "COUNTRY" and m.end <= t_start)
                   and not (event_class.id in DIPLOMATIC and m.feature == "COUNTRY"
                            and re.search(r"\bfrom\s+$", text[max(0, m.start - 6):m.start]))]
         precedents = [m for m in places if m.start >= t_end
@@ -451,6 +461,8 @@ class RoleFinder:
             if anaphor:
                 referent = self._referent(anaphor, sentence.start)
                 chosen = [referent] if referent else []
+        if not chosen:
+            chosen = self._fronted_places(sentence)  # "In Mosul, the security forces arrested ..."
         if not chosen and event_class.id == "withdrawal":
             earlier = [m for m in self.mentions_in(max(0, clause[0] - 200), clause[0])
                        if m.entity_type == "place" and m.feature != "COUNTRY" and not self._is_destination(m)]
@@ -476,6 +488,19 @@ class RoleFinder:
         if earlier:
             return earlier[0]
         return self.state.last_town if town and self.state.last_town else self.state.last_place
+
+    def _fronted_places(self, sentence: Sentence) -> list[MentionRecord]:
+        """Places of a sentence-opening locative phrase, which frames the whole sentence."""
+        opening = _FRONTED_LOCATIVE.match(self.text, sentence.start, sentence.end)
+        if not opening:
+            return []
+        places = [m for m in self.mentions_in(opening.end(), sentence.end) if m.entity_type == "place"]
+        if not places or places[0].start != opening.end():
+            return []
+        run = self._run(places, 0)
+        comma = self.text.find(",", run[-1].end, run[-1].end + 40)
+        return run if comma >= 0 and not self.text[run[-1].end:comma].strip(" ") or \
+            (comma >= 0 and len(self.text[run[-1].end:comma].split()) <= 4) else []
 
     def _is_destination(self, place: MentionRecord) -> bool:
         lead = self.text[max(0, place.start - 12):place.start].split()
