@@ -25,6 +25,9 @@ from frontwatch.records import Actor, Attribution, ControlChange, EventRecord, E
 # a killing reported as the toll of an explosion in the same clause is not a second event
 _CONSEQUENCE = {"civilian_attack"}
 _EXPLOSIVE = {"air_strike", "shelling", "ied", "suicide_bomb", "chemical", "grenade"}
+_CROWD_CLASSES = {"clash", "capture", "civilian_attack", "driven_out"}
+_FIRING_CLASSES = {"clash", "civilian_attack"}
+_FIRING = re.compile(r"\b(?:fire|fired|firing|shot|shooting|killed|killing)\b", re.IGNORECASE)
 _MOB = re.compile(r"\bmobs?\b", re.IGNORECASE)
 _MOB_CLASSES = {"looting", "riot", "civilian_attack", "clash"}
 _GENERIC_ATTACK = {"attacked", "attack", "attacks", "attacking", "struck", "strike", "strikes", "hit"}
@@ -95,6 +98,11 @@ class EventFinder:
                     event_class = self._class("displacement")  # "thousands of people have left the city"
                 elif event_class.id in _MOB_CLASSES and _MOB.search(lead):
                     event_class = self._class("mob_violence")  # "a mob set fire to the office"
+                elif event_class.id in _CROWD_CLASSES and self.lexicon.protesters.search(lead):
+                    event_class = self._class("riot")  # "protesters stormed parliament": a violent demonstration
+                elif event_class.id in _FIRING_CLASSES and _FIRING.search(trigger.group()) and \
+                        self.lexicon.protesters.search(self.text, trigger.end(), clause[1]):
+                    event_class = self._class("excessive_force")  # "police opened fire on protesters"
                 weak = spec.weak or self._bare_nominal(event_class, trigger)
                 if weak and not self.roles.weak_ok(trigger, clause):
                     continue

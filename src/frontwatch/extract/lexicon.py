@@ -78,6 +78,7 @@ class Lexicon:
     subordinators: frozenset[str]
     precedent_markers: re.Pattern[str]
     civilian_subjects: re.Pattern[str]
+    protesters: re.Pattern[str]
     weapon_compound: re.Pattern[str]
 
 
@@ -167,6 +168,7 @@ def load_lexicon() -> Lexicon:
         precedent_markers=re.compile(r"(?:" + phrase_regex(cues.get("precedent_markers") or []).pattern + r")\s+$",
                                      re.IGNORECASE),
         civilian_subjects=phrase_regex(cues.get("civilian_subjects") or []),
+        protesters=phrase_regex(cues.get("protester_words") or []),
         weapon_compound=re.compile(r"\s+(?:" + phrase_regex(cues.get("weapon_compounds") or []).pattern + ")",
                                    re.IGNORECASE),
     )

@@ -27,6 +27,7 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _BETWEEN_AND = re.compile(r"\bbetween\s+[^,.;]{1,45}\band\s+(?:the\s+)?$", re.IGNORECASE)
+_HOLDING_VERB = re.compile(r"^(?:now\s+|still\s+)?(?:controls?|holds?|ha(?:s|ve)\s+held)$", re.IGNORECASE)
 _FRONTED_LOCATIVE = re.compile(r"\W*(?:In|At|Near|Outside|Inside|Around|Across|Across|Throughout)\s+(?:the\s+)?")
 _RELATIVE_START = re.compile(r"\s*(?:who|which|that|whose)\b", re.IGNORECASE)
 _CONTROL_OF = re.compile(r"\b(?:under\s+(?:the\s+)?control\s+of|held\s+by|controlled\s+by|in\s+the\s+hands\s+of)\s+",
@@ -436,6 +437,10 @@ class RoleFinder:
                 chosen = [self.state.last_town or self.state.last_place]  # type: ignore[list-item]
             elif before and event_class.id not in TERRITORIAL:
                 chosen = self._run(before, len(before) - 1, forward=False)  # "Homs is resisting the assault of"
+        elif event_class.id == "control_state" and _HOLDING_VERB.search(text[t_start:t_end]):
+            # "the RSF still controls El Geneina": the object after the verb is the place held
+            if after and len(text[t_end:after[0].start].split()) <= 8:
+                chosen = self._run(after, 0)
         elif event_class.id == "control_state":
             if before:
                 chosen = self._run(before, len(before) - 1, forward=False)
