@@ -28,6 +28,7 @@ _CLAUSE_BREAK = re.compile(
 )
 _BETWEEN_AND = re.compile(r"\bbetween\s+[^,.;]{1,45}\band\s+(?:the\s+)?$", re.IGNORECASE)
 _HOLDING_VERB = re.compile(r"^(?:now\s+|still\s+)?(?:controls?|holds?|ha(?:s|ve)\s+held)$", re.IGNORECASE)
+_EMBEDDED = re.compile(r"\bthat\b|\bif\b|\"", re.IGNORECASE)  # a clause with its own subject inside
 _FRONTED_LOCATIVE = re.compile(r"\W*(?:In|At|Near|Outside|Inside|Around|Across|Across|Throughout)\s+(?:the\s+)?")
 _RELATIVE_START = re.compile(r"\s*(?:who|which|that|whose)\b", re.IGNORECASE)
 _CONTROL_OF = re.compile(r"\b(?:under\s+(?:the\s+)?control\s+of|held\s+by|controlled\s+by|in\s+the\s+hands\s+of)\s+",
@@ -326,8 +327,9 @@ class RoleFinder:
         if event_class.id == "displacement":
             return Actor(entity_id="civilians", name="civilians", side="civilian")
         sentence_lead = [m for m in self.mentions_in(max(0, clause[0] - 300), clause[0]) if self.is_actor(m)]
-        if _RELATIVE_START.match(self.text, clause[0]) and sentence_lead:
-            return self.actor(sentence_lead[-1])  # "the rebels, who have managed to take ..."
+        if _RELATIVE_START.match(self.text, clause[0]) and sentence_lead and not _EMBEDDED.search(lead):
+            # "the rebels, who have managed to take ...", but not "X, who warned that "If Homs falls""
+            return self.actor(sentence_lead[-1])
         implied = self.lexicon.implied_re.search(lead)
         if implied:
             return self.implied_actor(implied.group().lower())
