@@ -22,7 +22,7 @@ AREA_FEATURES = {"NEIGHBOURHOOD", "ROAD", "BASE", "CROSSING", "AIRPORT", "PORT",
 
 # a clause ends at ";", a dash, or a comma that opens a new clause
 _CLAUSE_BREAK = re.compile(
-    r";|\s[-\u2013\u2014]\s|,\s+(?=(?:while|whereas|but|which|who|whose|after|before|although|though|as|when|"
+    r";|:\s|\s[-\u2013\u2014]\s|,\s+(?=(?:while|whereas|but|which|who|whose|after|before|although|though|as|when|"
     r"and then|and that|the|a|an|his|her|its|their|this|these|it|they|he|she|i|we|you|according|seeking|albeit)\b)",
     re.IGNORECASE,
 )

@@ -31,16 +31,29 @@ class ActorEntry(NamedTuple):
     sides: tuple[tuple[str, str], ...] = ()  # (ISO2 theatre, side) where the side differs by theatre
 
     def side_in(self, theatre: str | None) -> str | None:
-        """The actor's side in a theatre (Hezbollah: `government` in Syria, its own camp in Lebanon)."""
+        """The actor's side in a theatre (ISO2): its `sides` entry for that theatre (Hezbollah:
+        `government` in Syria, its own camp in Lebanon); a state's own forces and leaders, written
+        `foreign` in the KB, are `government` at home; else its `side`."""
         for country, side in self.sides:
             if country == theatre:
                 return side
+        if theatre is not None and self.country == theatre and (
+                self.side == "foreign" or (self.side is None and self.kind in STATE_KINDS)):
+            return "government"
         return self.side
 
 
 class GenericPhrase(NamedTuple):
     phrase: str
-    tags: tuple[str, ...]
+    tags: tuple[str, ...]  # tags, then usage flags written "@flag" (see GENERIC_FLAGS)
+
+
+# Optional usage keys of a generic.yaml entry, kept with its tags as "@<key>":
+#   theatre     resolves only to actors of the theatre's own country ("the government", "the police")
+#   recent      prefers the actor with the tag named in this or the previous sentence ("the military said")
+#   determiner  refers only after "the", a demonstrative or a possessive ("the group", "Abiy's government")
+#   adjective   the word is also an adjective: "military sources" is no reference (implies `determiner`)
+GENERIC_FLAGS = ("theatre", "recent", "determiner", "adjective")
 
 
 def load_actors(paths: list[Path]) -> list[ActorEntry]:
@@ -121,6 +134,11 @@ def load_generic(paths: list[Path]) -> tuple[list[GenericPhrase], dict[str, str]
             words = _strings(path, where, entry, "phrases")
             if not tags or not words:
                 raise KBError(str(path), where, "needs non-empty `phrases` and `tags`")
+            unknown = set(entry) - {"phrases", "tags", *GENERIC_FLAGS}
+            if unknown:
+                raise KBError(str(path), where, f"unknown key(s) {sorted(unknown)}; allowed: phrases, tags, "
+                              + ", ".join(GENERIC_FLAGS))
+            tags += tuple(f"@{flag}" for flag in GENERIC_FLAGS if entry.get(flag))
             phrases.extend(GenericPhrase(phrase, tags) for phrase in words)
         nouns = data.get("force_nouns") or {}
         if not isinstance(nouns, dict):

@@ -73,13 +73,26 @@ class KnowledgeBase:
         return self._by_entity
 
     def default_actor(self, country: str, tag: str) -> int | None:
-        """The actor whose `default_for` holds tag in a country (generic references)."""
+        """The actor whose `default_for` holds tag in a country (generic references); failing
+        that, the country's state entry when it carries the tag ("the government" of Kenya)."""
         if self._defaults is None:
             self._defaults = {}
             for ref, actor in enumerate(self.actors):
                 for default in actor.default_for:
                     self._defaults.setdefault((actor.country or "", default), ref)
+            for ref, actor in enumerate(self.actors):
+                if actor.kind == "state":
+                    for tag_of_state in actor.tags:
+                        self._defaults.setdefault((actor.country or "", tag_of_state), ref)
         return self._defaults.get((country, tag))
+
+    def actor_side(self, entity_id: str, theatre: str | None) -> str | None:
+        """An actor's side in a given theatre (ISO2), e.g. the country of an event's place: Burkinabe
+        forces are `government` in Burkina Faso and `foreign` in Mali. None for ids not in the KB."""
+        ref = self.actor_by_entity().get(entity_id)
+        if ref is None:
+            ref = self.actor_by_slug.get(entity_id)
+        return None if ref is None else self.actors[ref].side_in(theatre)
 
     def lower_automaton(self) -> Any:
         """Aho-Corasick automaton over the lower-case phrases ("the regime", "moukhabarat")."""
