@@ -81,9 +81,9 @@ def process(source: SourceDocument, kb: KnowledgeBase, *, events: bool = True) -
     return [document, *mentions, *found, *quotes]
 
 
-def media_ids(kb: KnowledgeBase) -> set[str]:
+def media_ids(kb: KnowledgeBase) -> frozenset[str]:
     """Entity ids of news outlets (attribution kind "outlet", quote "via")."""
-    return {actor.entity_id for actor in kb.actors if actor.kind == "media"}
+    return kb.derived("media_ids")  # type: ignore[no-any-return]
 
 
 def article_ranges(document: DocumentRecord) -> list[tuple[int, int]]:

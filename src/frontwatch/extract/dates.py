@@ -35,6 +35,23 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+def _combined() -> tuple[re.Pattern[str], dict[str, str]]:
+    parts: list[str] = []
+    kinds: dict[str, str] = {}
+    for number, (pattern, kind) in enumerate(_PATTERNS):
+        name = f"p{number}"
+        inner = pattern.pattern.replace("((?:19|20)\\d{2})", "(?:(?:19|20)\\d{2})")  # no nested groups
+        flags = "(?i:" if pattern.flags & re.IGNORECASE else "(?:"
+        parts.append(f"(?P<{name}>{flags}{inner}))")
+        kinds[name] = kind
+    return re.compile("|".join(parts)), kinds
+
+
+_COMBINED, _KINDS = _combined()
+_ANY_CUE = re.compile(r"\d|(?i:today|tonight|morning|afternoon|evening|yesterday|night|week|month|"
+                      r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|" + _MONTHS + ")")
+
+
 @lru_cache(maxsize=4096)
 def _parse(expression: str, anchor: date | None) -> date | None:
     import dateparser
@@ -51,17 +68,15 @@ def _parse(expression: str, anchor: date | None) -> date | None:
 
 def anchor_date(text: str, published: date | None) -> tuple[str | None, str]:
     """(ISO date or None, precision) for the first date expression in text."""
-    best: tuple[int, str, str] | None = None
-    for pattern, kind in _PATTERNS:
-        found = pattern.search(text)
-        if found and (best is None or found.start() < best[0]):
-            best = (found.start(), kind, found.group(found.lastindex or 0))
-    if best is None:
+    # one scan with every pattern as a named alternative: the leftmost expression wins,
+    # and at one position the earlier (more specific) pattern, as listed in _PATTERNS
+    found = _COMBINED.search(text)
+    if found is None:
         if published is None:
             return None, "unknown"
         return published.isoformat(), "week"
-    _, kind, expression = best
-    return _resolve(kind, expression, published)
+    kind = _KINDS[found.lastgroup or ""]
+    return _resolve(kind, found.group(), published)
 
 
 def _resolve(kind: str, expression: str, published: date | None) -> tuple[str | None, str]:

@@ -25,6 +25,7 @@ from frontwatch.records import Actor, Attribution, ControlChange, EventRecord, E
 # a killing reported as the toll of an explosion in the same clause is not a second event
 _CONSEQUENCE = {"civilian_attack"}
 _EXPLOSIVE = {"air_strike", "shelling", "ied", "suicide_bomb", "chemical", "grenade"}
+_SPACES = re.compile(r"\s+")
 _CROWD_CLASSES = {"clash", "capture", "civilian_attack", "driven_out"}
 _FIRING_CLASSES = {"clash", "civilian_attack"}
 _FIRING = re.compile(r"\b(?:fire|fired|firing|shot|shooting|killed|killing)\b", re.IGNORECASE)
@@ -87,7 +88,7 @@ class EventFinder:
                     continue
                 if any(s <= trigger.start() < e for s, e in idioms) or self._not_an_event(sentence, trigger):
                     continue
-                spec: Trigger = self.lexicon.triggers[re.sub(r"\s+", " ", trigger.group().lower())]
+                spec: Trigger = self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())]
                 clause = self.roles.clause(sentence, trigger.start())
                 event_class = spec.event_class
                 if event_class.id in _CONSEQUENCE and any(c in _EXPLOSIVE for c in clause_classes.get(clause, ())):

@@ -45,7 +45,7 @@ def modality(lexicon: Lexicon, text: str, clause_start: int, trigger_start: int,
 
 
 def attribution(lexicon: Lexicon, text: str, start: int, end: int, mentions: list[MentionRecord],
-                media_ids: set[str]) -> tuple[Attribution | None, tuple[int, int] | None]:
+                media_ids: frozenset[str]) -> tuple[Attribution | None, tuple[int, int] | None]:
     """Who the sentence text[start:end] is attributed to, if anyone, and the span
     of the source phrase (its mentions are sources, not actors of the event)."""
     sentence = text[start:end]

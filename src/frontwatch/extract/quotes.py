@@ -26,7 +26,7 @@ _PRONOUN = re.compile(r"\b(?:he|she)\s+(?:said|says|added|told|warned)\b", re.IG
 
 
 def find_quotes(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sentence],
-                mentions: list[MentionRecord], media_ids: set[str]) -> list[QuoteRecord]:
+                mentions: list[MentionRecord], media_ids: frozenset[str]) -> list[QuoteRecord]:
     """Every direct quote of at least two words in the given sentences."""
     quotes: list[QuoteRecord] = []
     last_speaker: MentionRecord | None = None
@@ -86,7 +86,7 @@ def _speaker(text: str, people: list[MentionRecord], groups: list[MentionRecord]
 
 
 def _affiliation(kb: KnowledgeBase, speaker: MentionRecord, inside: list[MentionRecord], limit: int,
-                 media_ids: set[str]) -> str | None:
+                 media_ids: frozenset[str]) -> str | None:
     """The organisation named in the speaker's apposition, else the KB allegiance."""
     for mention in inside:
         if speaker.end <= mention.start < limit and mention.entity_type in ("organisation", "actor") \
@@ -102,7 +102,7 @@ def _affiliation(kb: KnowledgeBase, speaker: MentionRecord, inside: list[Mention
     return None
 
 
-def _via(text: str, inside: list[MentionRecord], start: int, limit: int, media_ids: set[str]) -> str | None:
+def _via(text: str, inside: list[MentionRecord], start: int, limit: int, media_ids: frozenset[str]) -> str | None:
     """The outlet the quote was given to: an outlet right after "told", "warned"..."""
     for mention in inside:
         if start <= mention.start < limit and mention.entity_id in media_ids:

@@ -29,6 +29,7 @@ _CLAUSE_BREAK = re.compile(
 _BETWEEN_AND = re.compile(r"\bbetween\s+[^,.;]{1,45}\band\s+(?:the\s+)?$", re.IGNORECASE)
 _HOLDING_VERB = re.compile(r"^(?:now\s+|still\s+)?(?:controls?|holds?|ha(?:s|ve)\s+held)$", re.IGNORECASE)
 _EMBEDDED = re.compile(r"\bthat\b|\bif\b|\"", re.IGNORECASE)  # a clause with its own subject inside
+_SPACES = re.compile(r"\s+")
 _FRONTED_LOCATIVE = re.compile(r"\W*(?:In|At|Near|Outside|Inside|Around|Across|Across|Throughout)\s+(?:the\s+)?")
 _RELATIVE_START = re.compile(r"\s*(?:who|which|that|whose)\b", re.IGNORECASE)
 _CONTROL_OF = re.compile(r"\b(?:under\s+(?:the\s+)?control\s+of|held\s+by|controlled\s+by|in\s+the\s+hands\s+of)\s+",
@@ -120,9 +121,9 @@ class RoleFinder:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.starts = [m.start for m in self.mentions]
         self.state = state
-        self.media_ids = {a.entity_id for a in kb.actors if a.kind == "media"}
-        self.actor_entries = {a.entity_id: a for a in kb.actors}
-        self.state_by_country = {a.country: a for a in kb.actors if a.kind == "state" and a.country}
+        self.media_ids = kb.derived("media_ids")
+        self.actor_entries = kb.derived("actor_entries")
+        self.state_by_country = kb.derived("states")
         countries = [m.country for m in mentions if m.entity_type == "place" and m.country]
         self.focus = max(set(countries), key=countries.count) if countries else None
 
@@ -237,7 +238,7 @@ class RoleFinder:
 
     def find(self, event_class: EventClass, trigger: Hit, sentence: Sentence,
              clause: tuple[int, int]) -> Roles:
-        phrase = re.sub(r"\s+", " ", trigger.group().lower())
+        phrase = _SPACES.sub(" ", trigger.group().lower())
         t_start, t_end = trigger.start(), trigger.end()
         in_clause = self.mentions_in(clause[0], clause[1])
         # "Israeli warplanes struck": the trigger may begin inside the actor's name (its head noun)

@@ -60,6 +60,23 @@ class KnowledgeBase:
     _defaults: dict[tuple[str, str], int] | None = field(default=None, repr=False)
     _by_entity: dict[str, int] | None = field(default=None, repr=False)
     _tail_set: frozenset[str] | None = field(default=None, repr=False)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def derived(self, name: str) -> Any:
+        """Tables derived from the actors, built once per process: `media_ids` (news outlets),
+        `actor_entries` (by entity id), `states` (state actor by ISO2 country)."""
+        table = self._derived.get(name)
+        if table is None:
+            if name == "media_ids":
+                table = frozenset(a.entity_id for a in self.actors if a.kind == "media")
+            elif name == "actor_entries":
+                table = {a.entity_id: a for a in self.actors}
+            elif name == "states":
+                table = {a.country: a for a in self.actors if a.kind == "state" and a.country}
+            else:
+                raise KeyError(name)
+            self._derived[name] = table
+        return table
 
     def tail_word_set(self) -> frozenset[str]:
         if self._tail_set is None:
