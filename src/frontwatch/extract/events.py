@@ -77,18 +77,31 @@ class EventFinder:
                 attribution = self.state.last_attribution  # "... traveled to Russia\nWhile his ..."
             self.state.last_attribution = attribution
             self.state.sentence_runs = []
+            if _is_heading(self.text, sentence):
+                self.roles.end_sentence(sentence, inside)
+                continue  # "Drone strikes", "Abductions and arrests": a section heading, not a report
             seen: set[tuple[str, str | None]] = set()
             clause_classes: dict[tuple[int, int], list[str]] = {}
             idioms = [(m.start(), m.end()) for m in self.lexicon.idioms.finditer(self.text, sentence.start,
                                                                                  sentence.end)]
             sentence_events: list[EventRecord] = []
             first = bisect_left(starts, sentence.start)
-            for trigger in hits[first:bisect_left(starts, sentence.end, first)]:
+            sentence_hits = hits[first:bisect_left(starts, sentence.end, first)]
+            negate_next = False
+            for number, trigger in enumerate(sentence_hits):
                 if trigger.end() > sentence.end:
                     continue
+                following = sentence_hits[number + 1] if number + 1 < len(sentence_hits) else None
+                if number and trigger.group().lower() in _GENERIC_ATTACK and \
+                        trigger.start() - sentence_hits[number - 1].end() <= 12:
+                    continue  # "shells struck the camp": the weapon noun already says what happened
                 if any(s <= trigger.start() < e for s, e in idioms) or self._not_an_event(sentence, trigger):
                     continue
                 spec: Trigger = self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())]
+                if spec.negated and following is not None and following.start() - trigger.end() <= 50:
+                    negate_next = True  # "did not take part in Thursday's strikes": the strikes, negated
+                    continue
+                negated, negate_next = spec.negated or negate_next, False
                 clause = self.roles.clause(sentence, trigger.start())
                 event_class = spec.event_class
                 if event_class.id in _CONSEQUENCE and any(c in _EXPLOSIVE for c in clause_classes.get(clause, ())):
@@ -114,7 +127,8 @@ class EventFinder:
                     continue  # "who was behind the abduction": the event reported earlier, not a new one
                 self.seen_classes.add(event_class.id)
                 sentence_events.extend(self._events_for(sentence, trigger, event_class, clause, roles,
-                                                        attribution, seen, spec.negated))
+                                                        attribution, seen, negated))
+            sentence_events = _most_specific_protest(sentence_events)
             placed = {e.sub_event_type for e in sentence_events if e.location is not None}
             # "expand their control ..., occupying key cities such as Deir Ezzour": keep the placed one
             events.extend(e for e in sentence_events if e.location is not None or e.sub_event_type not in placed
@@ -213,6 +227,26 @@ class EventFinder:
         new = self.state.gains.get(place_id)
         return ControlChange(place=place_id, new_controller=new if new != previous else None,
                              previous_controller=previous)
+
+
+_PROTEST_RANK = {"Excessive force against protesters": 4, "Protest with intervention": 3, "Violent demonstration": 2,
+                 "Mob violence": 2, "Peaceful protest": 1}
+
+
+def _most_specific_protest(events: list[EventRecord]) -> list[EventRecord]:
+    """"Police opened fire on protesters who stormed parliament": the protest is the violent one;
+    a "peaceful protest" read off the word "protesters" gives way to any other protest event."""
+    if not any(_PROTEST_RANK.get(e.sub_event_type, 0) > 1 for e in events):
+        return events
+    return [e for e in events if e.sub_event_type != "Peaceful protest"]
+
+
+def _is_heading(text: str, sentence: Sentence) -> bool:
+    """A short line with no final punctuation, alone on its line."""
+    line = text[sentence.start:sentence.end]
+    alone = (sentence.start == 0 or text[sentence.start - 1] == "\n") and \
+        (sentence.end == len(text) or text[sentence.end] == "\n")
+    return alone and len(line.split()) <= 4 and line[-1:] not in ".!?\"'"
 
 
 def find_events(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sentence],
