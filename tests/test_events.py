@@ -137,3 +137,84 @@ def test_group_as_speaker(extract) -> None:  # type: ignore[no-untyped-def]
     """A group that is the subject of a verb of saying speaks the quote."""
     result = extract("The RSF described the retreat from Kosti as a \"planned redeployment\" on Monday.")
     assert result.quotes and result.quotes[0].speaker is not None and result.quotes[0].speaker.entity_id == "rsf"
+
+
+# ------------------------------------------------------------------ rules added by the lead (own sentences)
+
+
+def test_the_most_specific_protest_type_wins(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Riot police opened fire on demonstrators who stormed the governor's office in Mombasa.")
+    types = {e.sub_event_type for e in result.events}
+    assert "Excessive force against protesters" in types
+    assert "Peaceful protest" not in types
+
+
+def test_protesters_attacking_is_a_violent_demonstration(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Kampala, hundreds of protesters attacked the offices of the electoral commission.")
+    assert _events(result, "Violent demonstration")
+
+
+def test_a_section_heading_reports_no_event(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Fighting in the north\nGovernment forces shelled Idlib on Monday, residents said.")
+    assert all(e.evidence.text != "Fighting in the north" for e in result.events)
+    assert _events(result, "Shelling/artillery/missile attack")
+
+
+def test_negation_passes_to_the_event_it_denies(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Jordanian jets did not take part in the air strikes on Raqqa, officials said.")
+    strikes = _events(result, "Air/drone strike")
+    assert strikes and all(e.modality == "negated" for e in strikes)
+    assert not _events(result, "Armed clash")
+
+
+def test_a_weapon_noun_beats_the_generic_verb_after_it(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Mortar shells struck a school in Taiz on Sunday, killing two children.")
+    assert _events(result, "Shelling/artillery/missile attack")
+    assert not _events(result, "Air/drone strike")
+
+
+def test_a_fronted_locative_places_the_whole_sentence(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Mosul, the security forces arrested four suspects on Friday.")
+    arrests = _events(result, "Arrests")
+    assert arrests and _place_names(arrests) == {"Mosul"}
+
+
+def test_a_holding_verb_takes_its_object_as_the_place(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Residents say the RSF still controls Nyala, the capital of South Darfur.")
+    held = [e for e in result.events if e.control_change is not None]
+    assert held and held[0].location is not None and held[0].location.name == "Nyala"
+    assert held[0].control_change.new_controller == "rsf"
+
+
+def test_places_joined_by_between_are_not_the_location(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The agreement between Sudan and South Sudan was signed on Monday.")
+    agreements = _events(result, "Agreement")
+    assert agreements and all(e.location is None for e in agreements)
+
+
+def test_a_colon_starts_the_quoted_clause(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract('The RSF shelled Kosti on Friday. Hana Idris, an analyst at the Nile Forum, told AFP: '
+                     '"If Kosti falls, the road to the capital is open."')
+    falls = [e for e in _events(result, "Non-state actor overtakes territory") if e.modality == "hypothetical"]
+    assert falls and falls[0].actor1 is not None and falls[0].actor1.side == "rsf"
+
+
+def test_fleeing_the_fighting_is_displacement_not_a_clash(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Thousands of families fled the fighting around Kadugli towards Dilling.")
+    assert not _events(result, "Armed clash")
+
+
+def test_a_named_base_is_kept_as_the_location(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Drones attacked Hmeimim air base overnight, the Russian defence ministry said.")
+    located = [e for e in result.events if e.location is not None]
+    assert located and located[0].location.entity_id == "sy-base-hmeimim"
+
+
+def test_side_depends_on_the_theatre(extract) -> None:  # type: ignore[no-untyped-def]
+    lebanon = extract("Hezbollah fired rockets at Kiryat Shmona from southern Lebanon, the Lebanese army said. "
+                      "Israeli jets struck Nabatieh and Tyre.")
+    syria = extract("Hezbollah fighters helped the Syrian army defend Qusayr against the rebels near Homs, "
+                    "in western Syria.")
+    side = {m.side for m in lebanon.mentions if m.surface == "Hezbollah"}
+    assert side == {"hezbollah"}
+    assert {m.side for m in syria.mentions if m.surface == "Hezbollah"} == {"government"}

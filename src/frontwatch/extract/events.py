@@ -26,6 +26,7 @@ from frontwatch.records import Actor, Attribution, ControlChange, EventRecord, E
 _CONSEQUENCE = {"civilian_attack"}
 _EXPLOSIVE = {"air_strike", "shelling", "ied", "suicide_bomb", "chemical", "grenade"}
 _SPACES = re.compile(r"\s+")
+_WEAPON_CLASSES = {"shelling", "air_strike", "suicide_bomb", "ied", "chemical", "grenade"}
 _CROWD_CLASSES = {"clash", "capture", "civilian_attack", "driven_out"}
 _FIRING_CLASSES = {"clash", "civilian_attack"}
 _FIRING = re.compile(r"\b(?:fire|fired|firing|shot|shooting|killed|killing)\b", re.IGNORECASE)
@@ -93,7 +94,8 @@ class EventFinder:
                     continue
                 following = sentence_hits[number + 1] if number + 1 < len(sentence_hits) else None
                 if number and trigger.group().lower() in _GENERIC_ATTACK and \
-                        trigger.start() - sentence_hits[number - 1].end() <= 12:
+                        trigger.start() - sentence_hits[number - 1].end() <= 12 and \
+                        self._class_of(sentence_hits[number - 1]) in _WEAPON_CLASSES:
                     continue  # "shells struck the camp": the weapon noun already says what happened
                 if any(s <= trigger.start() < e for s, e in idioms) or self._not_an_event(sentence, trigger):
                     continue
@@ -118,7 +120,7 @@ class EventFinder:
                         self.lexicon.protesters.search(self.text, trigger.end(), clause[1]):
                     event_class = self._class("excessive_force")  # "police opened fire on protesters"
                 weak = spec.weak or self._bare_nominal(event_class, trigger)
-                if weak and not self.roles.weak_ok(trigger, clause):
+                if weak and not self.roles.weak_ok(trigger, clause, sentence):
                     continue
                 roles = self.roles.find(event_class, trigger, sentence, clause)
                 if not roles.places and event_class.id in TERRITORIAL and self._nominal(event_class, trigger):
@@ -207,6 +209,9 @@ class EventFinder:
         if actor1 is not None and mood != "negated":
             self.state.remember_actor(event_class.id, actor1)
         return records
+
+    def _class_of(self, hit: Hit) -> str:
+        return self.lexicon.triggers[_SPACES.sub(" ", hit.group().lower())].event_class.id
 
     def _class(self, class_id: str) -> EventClass:
         return next(t.event_class for t in self.lexicon.triggers.values() if t.event_class.id == class_id)

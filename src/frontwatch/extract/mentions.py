@@ -156,6 +156,9 @@ class DocumentContext:
         """Fix focus and countries once the first pass over the document is done."""
         self._focus = max(self.country_weight, key=lambda c: self.country_weight[c], default=None)
         self._countries = {c for c, w in self.country_weight.items() if w >= 1}
+        if not self._countries and self._focus:
+            # weak evidence only ("Sudanese troops shelled Kadugli"): the best country still frames the story
+            self._countries = {self._focus}
         top = self.country_weight[self._focus] if self._focus else 0.0
         self._theatres = {c for c, w in self.country_weight.items() if w >= 1 and w >= THEATRE_SHARE * top}
 

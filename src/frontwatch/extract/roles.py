@@ -203,7 +203,7 @@ class RoleFinder:
             return 2
         return 2 if place.feature in AREA_FEATURES else 1
 
-    def weak_ok(self, trigger: Hit, clause: tuple[int, int]) -> bool:
+    def weak_ok(self, trigger: Hit, clause: tuple[int, int], sentence: Sentence | None = None) -> bool:
         """Weak triggers ("took", "fell") need a place or a territorial object right after them;
         a verb of falling may instead have the place as its subject ("If Sittwe falls")."""
         if _FALL_VERB.search(trigger.group()):
@@ -218,7 +218,10 @@ class RoleFinder:
                 limit = 6 if _PREPOSITION_START.match(gap) or _PREPOSITION_END.search(gap) else 4
                 return len(gap.split()) <= limit and not _PLACE_GAP_STOP.search(gap)
         words = re.findall(r"[a-z]+", self.text[trigger.end():min(clause[1], trigger.end() + 45)].lower())[:4]
-        return any(w in self.lexicon.generic_objects for w in words)
+        if any(w in self.lexicon.generic_objects for w in words):
+            return True
+        # "In Kampala, protesters attacked the offices ...": the opening phrase places the verb
+        return sentence is not None and bool(self._fronted_places(sentence))
 
     def end_sentence(self, sentence: Sentence, inside: list[MentionRecord]) -> None:
         places = [m for m in inside if m.entity_type == "place" and m.feature != "COUNTRY"]
