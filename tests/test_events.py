@@ -218,3 +218,21 @@ def test_side_depends_on_the_theatre(extract) -> None:  # type: ignore[no-untype
     side = {m.side for m in lebanon.mentions if m.surface == "Hezbollah"}
     assert side == {"hezbollah"}
     assert {m.side for m in syria.mentions if m.surface == "Hezbollah"} == {"government"}
+
+
+def test_protesters_are_actor1_and_the_police_intervene(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Lagos, police fired tear gas to disperse crowds of students.")
+    found = _events(result, "Protest with intervention")
+    assert found and found[0].actor1 is not None and found[0].actor1.side == "civilian"
+
+
+def test_a_participle_clause_takes_the_main_subject(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("M23 fighters entered Uvira on Monday and fought Congolese troops for hours before pulling back.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].actor1 is not None and withdrawals[0].actor1.side != "government"
+
+
+def test_an_ngo_documenting_deaths_is_not_the_attacker(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The Tigray Human Rights Observatory said drone strikes killed 12 civilians near Mekelle.")
+    strikes = _events(result, "Air/drone strike")
+    assert strikes and (strikes[0].actor1 is None or strikes[0].actor1.side != "other")

@@ -17,7 +17,7 @@ from frontwatch.extract.dates import anchor_date
 from frontwatch.extract.lexicon import EventClass, Hit, Lexicon, Trigger, acled_event_type, find_triggers, load_lexicon
 from frontwatch.extract.modality import attribution as find_attribution
 from frontwatch.extract.modality import modality as find_modality
-from frontwatch.extract.roles import TERRITORIAL, DocumentState, RoleFinder, Roles
+from frontwatch.extract.roles import CROWD_ACTOR_CLASSES, TERRITORIAL, DocumentState, RoleFinder, Roles
 from frontwatch.ingest.segment import Sentence
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import Actor, Attribution, ControlChange, EventRecord, Evidence, MentionRecord, Plover
@@ -26,6 +26,9 @@ from frontwatch.records import Actor, Attribution, ControlChange, EventRecord, E
 _CONSEQUENCE = {"civilian_attack"}
 _EXPLOSIVE = {"air_strike", "shelling", "ied", "suicide_bomb", "chemical", "grenade"}
 _SPACES = re.compile(r"\s+")
+_FLED_FROM = re.compile(r"\b(?:fled|fleeing|flee|flees|escaped|escaping|escape)\s+(?:the\s+)?(?:\w+\s+)?$",
+                        re.IGNORECASE)
+_CROWD = Actor(entity_id="protesters", name="protesters", side="civilian")
 _WEAPON_CLASSES = {"shelling", "air_strike", "suicide_bomb", "ied", "chemical", "grenade"}
 _CROWD_CLASSES = {"clash", "capture", "civilian_attack", "driven_out"}
 _FIRING_CLASSES = {"clash", "civilian_attack"}
@@ -117,7 +120,7 @@ class EventFinder:
                 elif event_class.id in _CROWD_CLASSES and self.lexicon.protesters.search(lead):
                     event_class = self._class("riot")  # "protesters stormed parliament": a violent demonstration
                 elif event_class.id in _FIRING_CLASSES and _FIRING.search(trigger.group()) and \
-                        self.lexicon.protesters.search(self.text, trigger.end(), clause[1]):
+                        self.lexicon.protesters.search(self.text, trigger.start(), clause[1]):
                     event_class = self._class("excessive_force")  # "police opened fire on protesters"
                 weak = spec.weak or self._bare_nominal(event_class, trigger)
                 if weak and not self.roles.weak_ok(trigger, clause, sentence):
@@ -150,6 +153,9 @@ class EventFinder:
         lead = self.text[max(sentence.start, trigger.start() - 100):trigger.start()]
         if trigger.group().lower().endswith("ed") and " " not in trigger.group() and _ATTRIBUTIVE.search(lead):
             return True
+        if _FLED_FROM.search(lead) and self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())].event_class.id \
+                == "clash":
+            return True  # "fled the fighting around Gondar": the flight is the event, the fighting its cause
         return bool(self.lexicon.irrealis_before.search(lead) or _REQUEST_COMPLEMENT.search(lead))
 
     def _back_reference(self, event_class: EventClass, trigger: Hit) -> bool:
@@ -172,6 +178,11 @@ class EventFinder:
                     clause: tuple[int, int], roles: Roles, attribution: Attribution | None,
                     seen: set[tuple[str, str | None]], negated: bool = False) -> list[EventRecord]:
         actor1, actor2 = roles.actor1, roles.actor2
+        if event_class.id in CROWD_ACTOR_CLASSES and (actor1 is None or actor1.side != "civilian"):
+            # the crowd protests; police or troops named in the sentence intervene (actor2)
+            actor1, actor2 = _CROWD, actor1 if actor1 is not None and actor1.side != "civilian" else actor2
+        elif event_class.id == "excessive_force" and actor1 is not None and actor1.side == "civilian":
+            actor1, actor2 = actor2, actor1
         if event_class.id == "clash" and actor1 is not None and actor1.side == "foreign" and \
                 trigger.group().lower() in _GENERIC_ATTACK and self.roles.is_state_actor(actor1):
             event_class = self._class("air_strike")  # a state attacking across a border does so from the air

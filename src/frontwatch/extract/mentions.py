@@ -101,6 +101,8 @@ _WORD_BEFORE = re.compile(r"(?:(?<![\w'’\-])([A-Z][\w\-]*)(['’]s?)?|\))[ \u0
 _DETERMINER_BEFORE = re.compile(r"(?<![\w'’])(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er|[Oo]ur)"
                                 r"[ \u00a0]+$|\w['’]s?[ \u00a0]+$")
 _WORD_AFTER = re.compile(r"[ \u00a0]+([a-z][a-z\-]*)")
+# "The Arakan Army (AA), an ethnic armed group": an apposition right after a name
+_APPOSITION_BEFORE = re.compile(r"(?:\)|[ \u00a0]*\([^()\n]{1,30}\))?,[ \u00a0]+an?[ \u00a0]+(?:[a-z\-]+[ \u00a0]+){0,2}")
 _FOLLOWERS: dict[str, frozenset[str]] = {}
 
 
@@ -110,8 +112,8 @@ def noun_followers(kb: KnowledgeBase) -> frozenset[str]:
     words = _FOLLOWERS.get(kb.digest)
     if words is None:
         lexicon = kb.lexicon
-        words = frozenset(w.lower() for key in ("common_words", "function_words", "person_cues_after",
-                                                 "subject_verbs") for w in lexicon.get(key, frozenset()))
+        words = frozenset(w.lower() for key in ("function_words", "person_cues_after", "subject_verbs")
+                          for w in lexicon.get(key, frozenset()))
         _FOLLOWERS[kb.digest] = words
     return words
 
@@ -290,6 +292,15 @@ class MentionFinder:
                 codes = names.get(EXACT_PREFIX + token.raw)
                 if codes and (found is None or found.count == 1):
                     found = Match(token.start, token.end, i, 1, codes, exact=True)
+                # hyphenated acronyms ("SLM-AW") are indexed as one: join capitals linked by "-"
+                n, raw = 1, token.raw
+                while i + n < len(content) and n < 4 and content[i + n].raw.isupper() and \
+                        source[content[i + n - 1].end:content[i + n].start] == "-":
+                    raw += content[i + n].raw
+                    n += 1
+                    codes = names.get(EXACT_PREFIX + raw)
+                    if codes and (found is None or found.count < n):
+                        found = Match(token.start, content[i + n - 1].end, i, n, codes, exact=True)
             if found:
                 matches.append(found)
                 i += found.count
@@ -465,10 +476,11 @@ class MentionFinder:
             found.append(Match(start, end + 1, -1, 0, codes))
         return found
 
-    @staticmethod
-    def _merge(pending: list[tuple[Match, list[Token]]], phrases: list[Match],
+    def _merge(self, pending: list[tuple[Match, list[Token]]], phrases: list[Match],
                unknown: list[tuple[int, int, str, str]]) -> list[tuple[Match, list[Token]]]:
-        """Window matches and phrase matches together; on overlap the longer span wins."""
+        """Window matches and phrase matches together; on overlap the longer span wins, and a
+        phrase that sticks out of a name keeps its rest when that is a phrase too ("the Bashar
+        al-Assad regime": the person, then "regime")."""
         blocked = [(start, end) for start, end, _, _ in unknown]
         candidates = list(pending) + [(m, []) for m in phrases
                                       if not any(s < m.end and m.start < e for s, e in blocked)]
@@ -480,6 +492,12 @@ class MentionFinder:
                 last = merged[-1][0]
                 if match.end - match.start > last.end - last.start:
                     merged[-1] = item
+                elif match.first == -1 and match.end > last.end:
+                    rest = self.text[last.end:match.end]
+                    codes = self.kb.lower_phrases.get(rest.strip(" -").lower())
+                    if codes and rest[:1] in " -":
+                        rest_start = match.end - len(rest.lstrip(" -"))
+                        merged.append((Match(rest_start, match.end, -1, 0, codes), []))
                 continue
             merged.append(item)
         return merged
@@ -531,9 +549,7 @@ class MentionFinder:
                 if record.feature != "COUNTRY" and record.country:
                     context.named_places.append((record.start, record.country))
             elif record.entity_type in ("actor", "person"):
-                ref = self.kb.actor_by_slug.get(record.entity_id)
-                if ref is None:
-                    ref = self._ref_by_entity.get(record.entity_id)
+                ref = self._ref_of(record)
                 if ref is not None:
                     # resolved generic references count too: "the rebels" keeps meaning the same group
                     context.actor_count[ref] += 1
@@ -607,10 +623,11 @@ class MentionFinder:
             return template.model_copy(update={"start": match.start, "end": match.end})
         if GENERIC in by_kind:
             raw_tags = list(dict.fromkeys(tag for g in by_kind[GENERIC] for tag in self.kb.generic_tags[g]))
-            usable, owner_country = self._generic_context(match, raw_tags, context)
+            usable, owner_country, owner = self._generic_context(match, raw_tags, context)
             if not usable:
                 return None
-            resolved = self._resolve_generic(raw_tags, context, match.start, owner_country)
+            resolved = owner if owner is not None else \
+                self._resolve_generic(raw_tags, context, match.start, owner_country)
             if resolved is None:
                 return None
             return self._actor_record(doc_id, match, surface, resolved, "generic", context)
@@ -619,34 +636,50 @@ class MentionFinder:
     def _possessive(self, record: MentionRecord) -> bool:
         return bool(_POSSESSIVE_END.search(record.surface)) or self.text.startswith(("'s ", "’s "), record.end)
 
-    def _generic_context(self, match: Match, raw_tags: list[str], context: DocumentContext) -> tuple[bool, str | None]:
-        """Whether a generic phrase refers to an actor here, and the country its owner names
-        ("Sudan's army", "Abiy Ahmed's government", "Kenyan riot police"), if any."""
+    def _generic_context(self, match: Match, raw_tags: list[str],
+                         context: DocumentContext) -> tuple[bool, str | None, int | None]:
+        """Whether a generic phrase refers to an actor here; the country its owner names ("Sudan's
+        army", "Abiy Ahmed's government", "Kenyan riot police"); the actor it names outright when
+        the phrase only heads that actor's name ("M23 rebels")."""
         text, start = self.text, match.start
         owner_country: str | None = None
+        previous = context.previous
         before = _WORD_BEFORE.search(text, max(0, start - 40), start)
         if before is not None:
             word, possessive = before.group(1), before.group(2)
-            previous = context.previous
             named = previous is not None and previous.end >= before.start() and previous.start < start
             if word is None:
-                return False, None  # "the Hayat Tahrir al-Sham (HTS) group": part of the name
+                return False, None, None  # "the Hayat Tahrir al-Sham (HTS) group": part of the name
             if word in self.kb.demonyms:
                 owner_country = self.kb.demonyms[word]
             elif named and previous is not None and (possessive or previous.feature == "COUNTRY"):
                 owner_country = self._country_of(previous)  # "Sudan's army", "the Kenya police"
             elif not possessive and word not in self.function_words and word not in self.common:
-                return False, None  # "Houthi security forces", "the Emergency Lawyers group": the name's own
+                ref = self._ref_of(previous) if named and previous is not None else None
+                if ref is not None and set(raw_tags).intersection(self.kb.actors[ref].tags):
+                    return True, None, ref  # "M23 rebels": the phrase heads the name just given
+                return False, None, None  # "Houthi security forces", "the Emergency Lawyers group"
         if "@determiner" in raw_tags or "@adjective" in raw_tags:
-            if not _DETERMINER_BEFORE.search(text, max(0, start - 8), start):
-                return False, None  # "a medical group", "two military sources", "change of government"
+            if not (_DETERMINER_BEFORE.search(text, max(0, start - 8), start) or self._apposition(match, previous)):
+                return False, None, None  # "a medical group", "two military sources", "change of government"
         if "@adjective" in raw_tags:
             after = _WORD_AFTER.match(text, match.end)
             if after is not None:
                 word = after.group(1)
                 if word not in noun_followers(self.kb) and not word.endswith("ed"):
-                    return False, None  # "the military camp", "its military mission": an adjective
-        return True, owner_country
+                    return False, None, None  # "the military camp", "its military mission": an adjective
+        return True, owner_country, None
+
+    def _apposition(self, match: Match, previous: MentionRecord | None) -> bool:
+        """", an armed group" right after an actor's name describes that actor."""
+        if previous is None or previous.entity_type not in ("actor", "organisation"):
+            return False
+        return previous.end < match.start <= previous.end + 50 and \
+            _APPOSITION_BEFORE.fullmatch(self.text, previous.end, match.start) is not None
+
+    def _ref_of(self, record: MentionRecord) -> int | None:
+        ref = self.kb.actor_by_slug.get(record.entity_id)
+        return ref if ref is not None else self._ref_by_entity.get(record.entity_id)
 
     def _country_of(self, record: MentionRecord) -> str | None:
         if record.entity_type == "place":
@@ -684,35 +717,43 @@ class MentionFinder:
 
     def _resolve_generic(self, raw_tags: list[str], context: DocumentContext, position: int,
                          owner_country: str | None) -> int | None:
-        """The actor a generic phrase refers to; its usage keys (docs/kb.md) choose the rule."""
+        """The actor a generic phrase refers to. In order: the actor with the tag just named
+        (`recent` phrases); one the text has named in the local theatre; the theatre's default
+        for the tag; for `theatre` phrases the focus country's default, else nothing; any actor
+        named with the tag; the default of the heaviest country that has one."""
         if "@recent_armed_group" in raw_tags:
             return context.last_armed_group
         tags = [tag for tag in raw_tags if not tag.startswith("@")]
         wanted = set(tags)
         actors = self.kb.actors
+        scoped = "@theatre" in raw_tags or owner_country is not None
         if "@recent" in raw_tags and owner_country is None:
             ref = self._just_named(wanted, context, position)
             if ref is not None:
                 return ref  # "In Rafah, which Israeli forces captured, ..., the military said"
         theatre = owner_country or self._theatre_at(position, context)
+        defaults = [ref for ref in (self.kb.default_actor(theatre or "", tag) for tag in tags) if ref is not None]
 
         def rank(ref: int) -> tuple[int, int, int]:
-            actor = actors[ref]
-            is_default = any(self.kb.default_actor(actor.country or "", tag) == ref for tag in tags)
-            return (int(actor.country == theatre), context.actor_count[ref], int(is_default))
+            return (int(actors[ref].country == theatre), context.actor_count[ref], int(ref in defaults))
 
         mentioned = [ref for ref in context.actor_count if wanted.intersection(actors[ref].tags)]
         local = [ref for ref in mentioned if actors[ref].country == theatre]
+        if defaults and "@recent" not in raw_tags and not scoped:
+            # a camp's own word: "the rebels" are a group that is rebel first (tags [rebel, ...]),
+            # not HTS (tags [jihadist, rebel]), when the theatre has a rebel camp to fall back on
+            local = [ref for ref in local if actors[ref].tags[0] in wanted]
         if local:
             return max(local, key=rank)
-        if theatre is not None and ("@theatre" in raw_tags or "@recent" in raw_tags or owner_country):
-            # the theatre's own institution: "the government" of Kenya is Kenya's, never the US's
-            for tag in tags:
-                ref = self.kb.default_actor(theatre, tag)
-                if ref is not None:
-                    return ref
-            if "@theatre" in raw_tags or owner_country:
-                return None
+        if defaults:
+            return defaults[0]  # the theatre's own institution or camp
+        if owner_country is not None:
+            return None  # "Burkina Faso's police": none known, and no other country's will do
+        if "@theatre" in raw_tags:
+            # "the government" is the story's own country's, never a foreign one's
+            focus = context.focus()
+            found = [ref for ref in (self.kb.default_actor(focus or "", tag) for tag in tags) if ref is not None]
+            return found[0] if found else None
         if mentioned:
             return max(mentioned, key=rank)
         for country in sorted(context.country_weight, key=lambda c: -context.country_weight[c]):

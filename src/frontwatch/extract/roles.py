@@ -15,7 +15,10 @@ from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import Actor, Attribution, Location, MentionRecord
 
 TERRITORIAL = {"capture", "driven_out", "control_state", "withdrawal"}
-MULTI_PLACE = TERRITORIAL | {"air_strike", "shelling", "clash"}
+MULTI_PLACE = TERRITORIAL | {"air_strike", "shelling", "clash", "protest", "protest_intervention", "riot",
+                              "excessive_force"}
+# protest events: who protests (civilians) and who intervenes (the police, actor2)
+CROWD_ACTOR_CLASSES = {"protest", "riot", "mob_violence", "protest_intervention"}
 STATE_KINDS = {"state", "state_force", "government"}
 REGION_FEATURES = {"ADM1", "ADM2", "REGION", "COUNTRY", "RIVER", "SEA", "MOUNTAIN"}
 AREA_FEATURES = {"NEIGHBOURHOOD", "ROAD", "BASE", "CROSSING", "AIRPORT", "PORT", "AREA", "CAMP"}
@@ -30,6 +33,7 @@ _BETWEEN_AND = re.compile(r"\bbetween\s+[^,.;]{1,45}\band\s+(?:the\s+)?$", re.IG
 _HOLDING_VERB = re.compile(r"^(?:now\s+|still\s+)?(?:controls?|holds?|ha(?:s|ve)\s+held)$", re.IGNORECASE)
 _EMBEDDED = re.compile(r"\bthat\b|\bif\b|\"", re.IGNORECASE)  # a clause with its own subject inside
 _SPACES = re.compile(r"\s+")
+_PARTICIPLE_CLAUSE = re.compile(r"\b(?:before|after|while|without|by)\s+$", re.IGNORECASE)
 _FRONTED_LOCATIVE = re.compile(r"\W*(?:In|At|Near|Outside|Inside|Around|Across|Across|Throughout)\s+(?:the\s+)?")
 _RELATIVE_START = re.compile(r"\s*(?:who|which|that|whose)\b", re.IGNORECASE)
 _CONTROL_OF = re.compile(r"\b(?:under\s+(?:the\s+)?control\s+of|held\s+by|controlled\s+by|in\s+the\s+hands\s+of)\s+",
@@ -160,7 +164,8 @@ class RoleFinder:
         if mention.entity_type in ("actor", "person"):
             return True
         if mention.entity_type == "organisation":
-            return mention.entity_id not in self.media_ids
+            # outlets, NGOs, think tanks report and document; they are not parties to events
+            return mention.entity_id not in self.media_ids and mention.side not in (None, "other")
         if mention.entity_type == "place" and mention.feature == "COUNTRY":
             # a country acts only as a subject/object, not inside "in Syria", "to Russia"
             return not _PREPOSITION_BEFORE.search(self.text[max(0, mention.start - 14):mention.start])
@@ -250,6 +255,11 @@ class RoleFinder:
         nominal = phrase.split()[-1] in event_class.nominal and bool(re.match(r"\s+of\b", self.text[t_end:t_end + 4]))
         roles = Roles()
         actor1, actor2 = self._actors(event_class, phrase, nominal, before, after, t_start, t_end)
+        if phrase.split()[0].endswith("ing") and _PARTICIPLE_CLAUSE.search(self.text, clause[0], t_start):
+            # "Fano fighters entered Gondar ... before pulling back": the main clause's subject acts
+            subjects = [m for m in self.mentions_in(sentence.start, t_start) if self.is_actor(m)]
+            if subjects:
+                actor1 = subjects[0]
         roles.places, roles.precedents = self._places(event_class, nominal, in_clause, clause, t_start, t_end,
                                                      sentence)
         if event_class.id == "control_state":
