@@ -82,6 +82,7 @@ def window_regex(kb: KnowledgeBase) -> re.Pattern[str]:
 _TAIL_WORD = re.compile(r"[ \-\u2010\u2011]([a-z]+)(?![\w\-\u2010\u2011'’])")
 
 
+_AT_OR_IN = re.compile(r"\s+(?:at|in)\s+(?:the\s+)?")
 _LOWER_NEXT = re.compile(r" [a-z]")
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 _STATE_KINDS = frozenset({"state", "state_force", "government", "intelligence"})
@@ -102,7 +103,8 @@ _DETERMINER_BEFORE = re.compile(r"(?<![\w'’])(?:[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|
                                 r"[ \u00a0]+$|\w['’]s?[ \u00a0]+$")
 _WORD_AFTER = re.compile(r"[ \u00a0]+([a-z][a-z\-]*)")
 # "The Arakan Army (AA), an ethnic armed group": an apposition right after a name
-_APPOSITION_BEFORE = re.compile(r"(?:\)|[ \u00a0]*\([^()\n]{1,30}\))?,[ \u00a0]+an?[ \u00a0]+(?:[a-z\-]+[ \u00a0]+){0,2}")
+_APPOSITION_BEFORE = re.compile(r"(?:\)|[ \u00a0]*\([^()\n]{1,30}\))?,[ \u00a0]+an?[ \u00a0]+"
+                                r"(?:[a-z\-]+[ \u00a0]+){0,2}")
 _FOLLOWERS: dict[str, frozenset[str]] = {}
 
 
@@ -345,8 +347,9 @@ class MentionFinder:
                 names = content[first:k]
                 if not all(t.cap for t in names) or any(t.raw in self.org_heads for t in names):
                     return None
-                if names[0].raw not in self.given and names[0].raw not in self.cues_before:
-                    return None
+                if names[0].raw not in self.given and names[0].raw not in self.cues_before and (
+                        len(names) > 3 or any(t.raw in self.common for t in names)):
+                    return None  # two or three plain capitalised words before "of the X Forum": a name
                 org_first = k + 1
                 while org_first < first + count and not content[org_first].cap:
                     org_first += 1  # skip "the"
@@ -448,6 +451,19 @@ class MentionFinder:
                                             text[people[0].start:people[-1].end]))
                             count -= org_first - first
                             first = org_first
+                        # "the Syria Conflict Research Program at the London School of Economics": two
+                        for k in range(first + 1, first + count):
+                            if _AT_OR_IN.fullmatch(text, content[k - 1].end, content[k].start) and \
+                                    content[k - 1].raw in self.org_heads and \
+                                    any(t.raw in self.org_heads for t in content[k:first + count]):
+                                inner = content[first:k]
+                                unknown.append((inner[0].start, inner[-1].end, "organisation",
+                                                text[inner[0].start:inner[-1].end]))
+                                while k < first + count and not content[k].cap:
+                                    k += 1  # "at the Beirut Institute": the name starts after "the"
+                                count -= k - first
+                                first = k
+                                break
                     surface_tokens = content[first:first + count]
                     while kind == "person" and len(surface_tokens) > 2 and surface_tokens[0].raw in self.cues_before:
                         surface_tokens = surface_tokens[1:]  # "Brigadier Nabil Abdallah" -> the name
@@ -764,10 +780,10 @@ class MentionFinder:
         return None
 
     def _just_named(self, tags: set[str], context: DocumentContext, position: int) -> int | None:
-        """The last actor with one of the tags named in this sentence or the one before."""
+        """The last actor with one of the tags named in this sentence or the one before, in this paragraph."""
         sentence = bisect_right(self.sentence_starts, position) - 1
         for start, ref in reversed(context.named_actors):
-            if bisect_right(self.sentence_starts, start) - 1 < sentence - 1:
+            if bisect_right(self.sentence_starts, start) < sentence or self.text.find("\n", start, position) != -1:
                 return None
             if tags.intersection(self.kb.actors[ref].tags):
                 return ref
