@@ -236,3 +236,14 @@ def test_an_ngo_documenting_deaths_is_not_the_attacker(extract) -> None:  # type
     result = extract("The Tigray Human Rights Observatory said drone strikes killed 12 civilians near Mekelle.")
     strikes = _events(result, "Air/drone strike")
     assert strikes and (strikes[0].actor1 is None or strikes[0].actor1.side != "other")
+
+
+def test_a_place_before_the_noun_names_the_event(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Ukrainian forces struck Melitopol on Monday. Moscow did not comment on the Melitopol strike.")
+    evidence = {e.evidence.text for e in _events(result, "Air/drone strike")}
+    assert any("Melitopol strike" in text for text in evidence)
+
+
+def test_the_attack_on_a_place_is_not_reclassified_as_an_air_strike(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The attack on Menaka killed 12 Malian soldiers, security sources said.")
+    assert not _events(result, "Air/drone strike")

@@ -36,6 +36,7 @@ _FIRING = re.compile(r"\b(?:fire|fired|firing|shot|shooting|killed|killing)\b", 
 _MOB = re.compile(r"\bmobs?\b", re.IGNORECASE)
 _MOB_CLASSES = {"looting", "riot", "civilian_attack", "clash"}
 _GENERIC_ATTACK = {"attacked", "attack", "attacks", "attacking", "struck", "strike", "strikes", "hit"}
+_ATTACK_VERBS = {"attacked", "attacking", "struck", "hit"}  # "the attack on X" names no agent
 TERRITORIAL_SUBS = {"Non-state actor overtakes territory", "Government regains territory",
                     "Non-violent transfer of territory"}
 CONFIDENCE = {"asserted": 0.85, "reported": 0.75, "hedged": 0.5, "planned": 0.35, "hypothetical": 0.25,
@@ -184,7 +185,7 @@ class EventFinder:
         elif event_class.id == "excessive_force" and actor1 is not None and actor1.side == "civilian":
             actor1, actor2 = actor2, actor1
         if event_class.id == "clash" and actor1 is not None and actor1.side == "foreign" and \
-                trigger.group().lower() in _GENERIC_ATTACK and self.roles.is_state_actor(actor1):
+                trigger.group().lower() in _ATTACK_VERBS and self.roles.is_state_actor(actor1):
             event_class = self._class("air_strike")  # a state attacking across a border does so from the air
         mood = "negated" if negated else find_modality(self.lexicon, self.text, clause[0], trigger.start(),
                                                        trigger.end(), sentence.end, attribution is not None)

@@ -211,6 +211,9 @@ class RoleFinder:
     def weak_ok(self, trigger: Hit, clause: tuple[int, int], sentence: Sentence | None = None) -> bool:
         """Weak triggers ("took", "fell") need a place or a territorial object right after them;
         a verb of falling may instead have the place as its subject ("If Sittwe falls")."""
+        named = self.mentions_in(max(clause[0], trigger.start() - 40), trigger.start())
+        if named and named[-1].entity_type == "place" and not self.text[named[-1].end:trigger.start()].strip():
+            return True  # "the Tokmak strike", "the Tessit attack": the place names the event
         if _FALL_VERB.search(trigger.group()):
             subject = self.mentions_in(max(clause[0], trigger.start() - 60), trigger.start())
             if subject and subject[-1].entity_type == "place" and subject[-1].feature != "COUNTRY" \
