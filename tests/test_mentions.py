@@ -269,3 +269,102 @@ def test_provenance_property(extract: Extract, pieces: list[tuple[str, str]], co
     assert_provenance(result)
     if boilerplate:
         assert "boilerplate" in {e.reason for e in result.doc.excluded}
+
+
+def _generic(result: Extraction) -> list[tuple[str, str]]:
+    return [(m.surface, m.entity_id) for m in result.mentions if m.link == "generic"]
+
+
+def test_military_as_an_adjective_is_no_reference(extract: Extract) -> None:
+    text = ("The Sudanese army shelled Omdurman on Monday. Two military sources said the military camp near Kosti "
+            "was hit, and the military said it would respond.")
+    assert _generic(extract(text)) == [("military", "sudan-armed-forces")]  # only "the military said"
+
+
+def test_generic_phrase_after_a_name_belongs_to_that_name(extract: Extract) -> None:
+    text = ("Houthi fighters shelled Taiz on Monday. In Sanaa, Houthi security forces detained four aid workers, "
+            "the Aden Lawyers group said.")
+    assert _generic(extract(text)) == []
+
+
+def test_generic_phrase_heading_a_name_is_that_actor(extract: Extract) -> None:
+    text = "M23 rebels entered Uvira on Tuesday, and the Congolese army withdrew south."
+    assert ("rebels", "m23") in _generic(extract(text))
+
+
+def test_the_group_needs_a_definite_article(extract: Extract) -> None:
+    text = ("Hezbollah fired rockets at Haifa on Monday. The group said it targeted a base. "
+            "A medical group said three people were hurt.")
+    assert _generic(extract(text)) == [("group", "Q41053")]
+
+
+def test_the_group_is_not_the_owner_in_a_possessive(extract: Extract) -> None:
+    text = ("JNIM, al-Qaeda's branch in the Sahel, attacked Gao on Monday. The group said it killed ten soldiers "
+            "in Mali.")
+    assert ("group", "jnim") in _generic(extract(text))
+
+
+def test_the_government_is_the_theatres_own_state(extract: Extract) -> None:
+    text = ("Protesters marched in Nairobi and Mombasa on Tuesday. The government said the finance bill would "
+            "pass, and the police dispersed crowds in Kisumu. US officials urged restraint.")
+    assert _generic(extract(text)) == [("government", "Q114"), ("police", "kenya-police-service")]
+
+
+def test_government_forces_are_never_a_foreign_states(extract: Extract) -> None:
+    text = ("The US military struck targets near Hodeidah on Saturday. Near Marib, government forces said they "
+            "repelled a Houthi attack on Sunday.")
+    assert ("government forces", "yemen-armed-forces") in _generic(extract(text))
+
+
+def test_the_military_is_the_force_just_named(extract: Extract) -> None:
+    text = ("Lebanese officials said Beirut and Tyre were calm on Monday. In Khan Younis, where Israeli forces "
+            "advanced last week, the military said it destroyed a tunnel.")
+    assert ("military", "idf") in _generic(extract(text))
+
+
+def test_the_army_of_a_second_theatre_is_that_countrys(extract: Extract) -> None:
+    text = ("JNIM attacked Gao and Timbuktu in Mali and Dori in Burkina Faso this month, and the Malian army lost a "
+            "camp near Gao.\nIn Djibo and Kaya, JNIM fighters also stormed a camp, and the army said it repelled "
+            "them.")
+    result = extract(text)
+    army = [m for m in result.mentions if m.surface == "army" and m.link == "generic"]
+    assert [m.entity_id for m in army] == ["burkina-faso-armed-forces"]
+    assert army[0].side == "foreign"  # the side in the story's theatre (Mali) ...
+
+
+def test_actor_side_relative_to_a_country(kb: KnowledgeBase) -> None:
+    # ... and in Burkina Faso itself, for events placed there
+    assert kb.actor_side("burkina-faso-armed-forces", "BF") == "government"
+    assert kb.actor_side("burkina-faso-armed-forces", "ML") == "foreign"
+    assert kb.actor_side("Q41053", "LB") == "hezbollah" and kb.actor_side("Q41053", "SY") == "government"
+    assert kb.actor_side("national-unity-government", "MM") == "opposition"  # kind government, not the state
+    assert kb.actor_side("no-such-actor", "SY") is None
+
+
+def test_junta_phrases_name_the_juntas_forces(extract: Extract) -> None:
+    text = ("In Rakhine state, the Arakan Army fought junta troops near Sittwe, and junta warplanes bombed a "
+            "village near Kyaukphyu, Myanmar.")
+    generic = _generic(extract(text))
+    assert ("junta troops", "myanmar-armed-forces") in generic and ("junta warplanes", "myanmar-air-force") in generic
+
+
+def test_the_rebels_are_the_theatres_rebel_camp_not_a_jihadist_group(extract: Extract) -> None:
+    text = ("Hayat Tahrir al-Sham took Hama on Thursday, and HTS fighters moved towards Homs. Syrian troops "
+            "withdrew as the rebels advanced.")
+    assert ("rebels", "syrian-opposition") in _generic(extract(text))
+
+
+def test_a_generic_phrase_sticking_out_of_a_name_keeps_its_rest(extract: Extract) -> None:
+    result = extract("In Damascus, the Bashar al-Assad regime faces its gravest test, Syrian officials said.")
+    assert ("regime", "syrian-government") in _generic(result)
+    assert [m.surface for m in result.mentions if m.entity_type == "person"] == ["Bashar al-Assad"]
+
+
+def test_an_apposition_after_a_name_refers_to_it(extract: Extract) -> None:
+    result = extract("The Arakan Army (AA), an ethnic armed group in Rakhine state, said it took Sittwe in Myanmar.")
+    assert ("armed group", "arakan-army") in _generic(result)
+
+
+def test_hyphenated_acronyms_match(extract: Extract) -> None:
+    result = extract("Fighters of the SLM-AW clashed with the RSF near Tawila, in Sudan's North Darfur state.")
+    assert [m.entity_id for m in result.with_surface("SLM-AW")] == ["slm-aw"]
