@@ -247,3 +247,12 @@ def test_a_place_before_the_noun_names_the_event(extract) -> None:  # type: igno
 def test_the_attack_on_a_place_is_not_reclassified_as_an_air_strike(extract) -> None:  # type: ignore[no-untyped-def]
     result = extract("The attack on Menaka killed 12 Malian soldiers, security sources said.")
     assert not _events(result, "Air/drone strike")
+
+
+def test_an_unnamed_besieger_is_the_attacker_fighting_nearby(extract) -> None:  # type: ignore[no-untyped-def]
+    text = ("Houthi fighters captured two hills near Marib on Monday. In the far north, ISIS militants "
+            "seized a village near Mosul. Marib is under siege now.")
+    result = extract(text)
+    marib = next(m.entity_id for m in result.mentions if m.surface == "Marib")
+    sieges = [e for e in _events(result, "Armed clash") if e.location and e.location.entity_id == marib]
+    assert sieges and sieges[0].actor1 is not None and sieges[0].actor1.side == "houthis"

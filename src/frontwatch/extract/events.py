@@ -219,7 +219,7 @@ class EventFinder:
                 attribution=attribution if place_mood != "asserted" or attribution else None,
                 control_change=control, evidence=evidence, confidence=round(max(0.05, confidence), 2)))
         if actor1 is not None and mood != "negated":
-            self.state.remember_actor(event_class.id, actor1)
+            self.state.remember_actor(event_class.id, actor1, records[0].location if records else None)
         return records
 
     def _class_of(self, hit: Hit) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from frontwatch.extract.lexicon import EventClass, Hit, Lexicon
 from frontwatch.ingest.segment import Sentence
+from frontwatch.kb.gazetteer import distance_km
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import Actor, Attribution, Location, MentionRecord
 
@@ -98,19 +99,32 @@ class DocumentState:
     gains: dict[str, str] = field(default_factory=dict)  # place id -> side that took it
     last_attribution: Attribution | None = None
     sentence_runs: list[list[MentionRecord]] = field(default_factory=list)
+    attacker_positions: dict[str, tuple[Actor, float, float]] = field(default_factory=dict)
 
-    def remember_actor(self, class_id: str, actor: Actor) -> None:
+    def remember_actor(self, class_id: str, actor: Actor, where: Location | None = None) -> None:
         self.class_actor[class_id] = actor
         if class_id in ("capture", "driven_out"):
             self.last_actor["territorial"] = actor
-        if class_id in ("capture", "driven_out", "clash") and \
-                actor.side not in ("government", None, "civilian", "other"):
+        attacking = class_id in ("capture", "driven_out", "clash") and \
+            actor.side not in ("government", None, "civilian", "other")
+        # a local armed group shelling a town is besieging it; a foreign air force backing
+        # the government is not the side that would take it
+        attacking = attacking or (class_id in ("shelling", "air_strike") and
+                                  actor.side not in ("government", "foreign", None, "civilian", "other"))
+        if attacking:
             self.attacker = actor
-        elif class_id in ("shelling", "air_strike") and actor.side not in ("government", "foreign", None, "civilian",
-                                                                             "other"):
-            # a local armed group shelling a town is besieging it; a foreign air force backing
-            # the government is not the side that would take it
-            self.attacker = actor
+            if where is not None and where.lat is not None and where.lon is not None:
+                self.attacker_positions[actor.entity_id] = (actor, where.lat, where.lon)
+
+    def nearest_attacker(self, places: list[MentionRecord]) -> Actor | None:
+        """The attacker last seen nearest to the event's place ("Damascus is under siege" is the
+        rebels rising in Deraa, not the SDF in the east); the latest attacker without positions."""
+        located = [p for p in places if p.lat is not None and p.lon is not None]
+        if not located or not self.attacker_positions:
+            return self.attacker
+        place = located[0]
+        return min(self.attacker_positions.values(),
+                   key=lambda item: distance_km(item[1], item[2], place.lat or 0.0, place.lon or 0.0))[0]
 
 
 class RoleFinder:
@@ -277,12 +291,13 @@ class RoleFinder:
             return roles
         if phrase in REPEL:
             roles.actor2 = self.actor(actor2) if actor2 else self._fallback_actor(event_class, phrase, clause,
-                                                                                   t_start)
+                                                                                   t_start, roles.places)
             roles.actor1 = self.actor(actor1) if actor1 else self.state.attacker
             if roles.actor1 is not None and roles.actor2 is not None and roles.actor1.side == roles.actor2.side:
                 roles.actor1 = None  # the ongoing attacker is the defender itself: the attacker is unnamed
         else:
-            roles.actor1 = self.actor(actor1) if actor1 else self._fallback_actor(event_class, phrase, clause, t_start)
+            roles.actor1 = self.actor(actor1) if actor1 else self._fallback_actor(event_class, phrase, clause, t_start,
+                                                                                   roles.places)
             roles.actor2 = self.actor(actor2) if actor2 else None
         if roles.actor2 is not None and roles.actor1 is not None and roles.actor2.entity_id == roles.actor1.entity_id:
             roles.actor2 = None
@@ -339,7 +354,8 @@ class RoleFinder:
         return actor1, rest[0] if rest else None
 
     def _fallback_actor(self, event_class: EventClass, phrase: str, clause: tuple[int, int],
-                        t_start: int) -> Actor | None:
+                        t_start: int, places: list[MentionRecord] | None = None) -> Actor | None:
+        places = places or []
         lead = self.text[clause[0]:t_start]
         if event_class.id == "displacement":
             return Actor(entity_id="civilians", name="civilians", side="civilian")
@@ -365,7 +381,7 @@ class RoleFinder:
         if event_class.id in self.state.class_actor and event_class.id in ("shelling", "air_strike"):
             return self.state.class_actor[event_class.id]  # "shells struck the camp" after "the RSF shelled ..."
         if phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT or event_class.id == "clash":
-            return self.state.attacker
+            return self.state.nearest_attacker(places)
         if event_class.control == "gain" and "territorial" not in self.state.last_actor:
             return self.state.attacker  # "the capture of Bukavu" after "M23 rebels walked into Bukavu"
         if event_class.control == "gain":
