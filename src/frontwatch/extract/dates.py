@@ -51,7 +51,8 @@ _COMBINED, _KINDS = _combined()
 # A cheap pre-filter every expression above must pass (on lower-cased text): ~4x faster on clauses
 # without dates, which are most of them.
 _SHORT_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-_CUE = re.compile(rf"\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_SHORT_MONTHS})|(?:{_SHORT_MONTHS})[a-z]*\.?\s+\d"
+_CUE = re.compile(rf"\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_SHORT_MONTHS})"
+                  rf"|(?:{_SHORT_MONTHS})[a-z]*\.?\s+\d"
                   r"|today|tonight|this (?:morning|afternoon|evening|month|week)|yesterday|last (?:night|month|week)"
                   r"|on (?:mon|tues|wednes|thurs|fri|satur|sun)day")
 _ANY_CUE = re.compile(r"\d|(?i:today|tonight|morning|afternoon|evening|yesterday|night|week|month|"
