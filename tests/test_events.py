@@ -256,3 +256,24 @@ def test_an_unnamed_besieger_is_the_attacker_fighting_nearby(extract) -> None:  
     marib = next(m.entity_id for m in result.mentions if m.surface == "Marib")
     sieges = [e for e in _events(result, "Armed clash") if e.location and e.location.entity_id == marib]
     assert sieges and sieges[0].actor1 is not None and sieges[0].actor1.side == "houthis"
+
+
+def test_an_incident_without_a_place_shares_the_paragraphs_scene(extract) -> None:  # type: ignore[no-untyped-def]
+    text = ("Militants stormed the army camp in Gao, in northern Mali, on Sunday. They looted the depots "
+            "before withdrawing at dusk, residents said.")
+    looting = _events(extract(text), "Looting/property destruction")
+    assert looting and looting[0].location is not None and looting[0].location.name == "Gao"
+
+
+def test_a_capital_speaking_for_its_government_is_not_the_scene(extract) -> None:  # type: ignore[no-untyped-def]
+    text = ("Russian forces said they had captured Toretsk, a claim that Kyiv did not confirm. "
+            "Fighting continued on the edge of the town.")
+    clashes = _events(extract(text), "Armed clash")
+    assert clashes and clashes[0].location is not None and clashes[0].location.name != "Kyiv"
+
+
+def test_the_region_refers_to_the_last_region_named(extract) -> None:  # type: ignore[no-untyped-def]
+    text = ("Fano militias attacked federal positions across the Amhara region on Monday. "
+            "Drone strikes in the region killed 12 civilians, a rights group said.")
+    strikes = _events(extract(text), "Air/drone strike")
+    assert strikes and strikes[0].location is not None and "Amhara" in strikes[0].location.name

@@ -26,6 +26,9 @@ from frontwatch.records import Actor, Attribution, ControlChange, EventRecord, E
 _CONSEQUENCE = {"civilian_attack"}
 _EXPLOSIVE = {"air_strike", "shelling", "ied", "suicide_bomb", "chemical", "grenade"}
 _SPACES = re.compile(r"\s+")
+# incidents that happen somewhere: without a place of their own they share the paragraph's last scene
+_CONCRETE = {"looting", "withdrawal", "civilian_attack", "abduction", "arrests", "riot", "mob_violence",
+             "protest_intervention", "excessive_force"}
 _FLED_FROM = re.compile(r"\b(?:fled|fleeing|flee|flees|escaped|escaping|escape)\s+(?:the\s+)?(?:\w+\s+)?$",
                         re.IGNORECASE)
 _CROWD = Actor(entity_id="protesters", name="protesters", side="civilian")
@@ -197,7 +200,15 @@ class EventFinder:
             return []  # "the last city under government control": the status quo, not a change
         when, precision = anchor_date(self.text[clause[0]:clause[1]], self.published)
         records: list[EventRecord] = []
-        targets: list[tuple[MentionRecord | None, str]] = [(p, mood) for p in roles.places] or [(None, mood)]
+        paragraph = self.text.rfind("\n", 0, sentence.start) + 1
+        places = roles.places
+        if not places and event_class.id in _CONCRETE and self.state.last_event_place is not None \
+                and self.state.last_event_paragraph == paragraph:
+            # "RSF fighters seized the town ... They looted the market before withdrawing": same scene
+            places = [self.state.last_event_place]
+        elif places:
+            self.state.last_event_place, self.state.last_event_paragraph = places[0], paragraph
+        targets: list[tuple[MentionRecord | None, str]] = [(p, mood) for p in places] or [(None, mood)]
         targets += [(p, "asserted") for p in roles.precedents]
         for place, place_mood in targets:
             location = self.roles.location(place) if place else None

@@ -35,6 +35,9 @@ _HOLDING_VERB = re.compile(r"^(?:now\s+|still\s+)?(?:controls?|holds?|ha(?:s|ve)
 _EMBEDDED = re.compile(r"\bthat\b|\bif\b|\"", re.IGNORECASE)  # a clause with its own subject inside
 _SPACES = re.compile(r"\s+")
 _PARTICIPLE_CLAUSE = re.compile(r"\b(?:before|after|while|without|by)\s+$", re.IGNORECASE)
+_SPEAKING = re.compile(r"\s+(?:did not|does not|has not|had not|would not|says|said|say|denied|denies|"
+                       r"confirmed|confirms|announced|claimed|claims|accused|accuses|insisted|warned)\b")
+_VAGUE_AREA = re.compile(r"the\s+(?:region|area)", re.IGNORECASE)
 _FRONTED_LOCATIVE = re.compile(r"\W*(?:In|At|Near|Outside|Inside|Around|Across|Across|Throughout)\s+(?:the\s+)?")
 _RELATIVE_START = re.compile(r"\s*(?:who|which|that|whose)\b", re.IGNORECASE)
 _CONTROL_OF = re.compile(r"\b(?:under\s+(?:the\s+)?control\s+of|held\s+by|controlled\s+by|in\s+the\s+hands\s+of)\s+",
@@ -45,7 +48,8 @@ _ADJECTIVE_SIDE = {"rebel": "opposition", "opposition": "opposition", "governmen
                    "regime": "government", "army": "government", "kurdish": "sdf", "jihadist": "opposition"}
 _COORDINATION = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+y\s+|\s+e\s+|\s+or\s+")
 _ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town|region|area|province|village|"
-                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town)|there)\b", re.IGNORECASE)
+                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town|region|area)|there)\b",
+                              re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
                                  r"between|within|over|around|via)\s+(?:the\s+)?$", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
@@ -93,6 +97,9 @@ class DocumentState:
     attacker: Actor | None = None  # the side of the ongoing offensive
     last_place: MentionRecord | None = None
     last_town: MentionRecord | None = None
+    last_region: MentionRecord | None = None
+    last_event_place: MentionRecord | None = None
+    last_event_paragraph: int = -1
     class_actor: dict[str, Actor] = field(default_factory=dict)  # event class -> its last actor1
     last_person: MentionRecord | None = None
     last_group: MentionRecord | None = None
@@ -131,6 +138,7 @@ class RoleFinder:
     def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, text: str, mentions: list[MentionRecord],
                  state: DocumentState, dateline_end: int = 0) -> None:
         self.source_span: tuple[int, int] | None = None  # the attribution source of the current sentence
+        self.dateline_end = dateline_end
         # places in a dateline ("PORT SUDAN, June 14 -") say where the reporter is, not where events are
         mentions = [m for m in mentions if m.start >= dateline_end]
         self.kb = kb
@@ -246,12 +254,17 @@ class RoleFinder:
         return sentence is not None and bool(self._fronted_places(sentence))
 
     def end_sentence(self, sentence: Sentence, inside: list[MentionRecord]) -> None:
-        places = [m for m in inside if m.entity_type == "place" and m.feature != "COUNTRY"]
+        # "a claim that Kyiv did not confirm": a capital speaking for its government is no scene
+        places = [m for m in inside if m.entity_type == "place" and m.feature != "COUNTRY"
+                  and m.start >= self.dateline_end and not _SPEAKING.match(self.text, m.end)]
         if places:
             self.state.last_place = places[-1]
         towns = [m for m in places if m.feature in ("PPL", "CITY")]
         if towns:
             self.state.last_town = towns[-1]
+        regions = [m for m in places if m.feature in ("ADM1", "ADM2", "REGION")]
+        if regions:
+            self.state.last_region = regions[-1]
         people = [m for m in inside if m.entity_type == "person"]
         if people:
             self.state.last_person = people[-1]
@@ -498,6 +511,8 @@ class RoleFinder:
         if not chosen:
             anaphor = (_ANAPHORIC_PLACE.search(text, t_end, clause[1])
                        or _ANAPHORIC_PLACE.search(text, clause[0], t_start))
+            if anaphor and event_class.id in DIPLOMATIC and _VAGUE_AREA.fullmatch(anaphor.group()):
+                anaphor = None  # "to prevent destabilization in the region": the wider region, not a place
             if anaphor:
                 referent = self._referent(anaphor, sentence.start)
                 chosen = [referent] if referent else []
@@ -523,6 +538,8 @@ class RoleFinder:
         """The place "the city" / "this town" refers to: a town named earlier in the sentence, else
         the last one of the discourse."""
         town = re.search(r"\b(?:city|town)\b", anaphor.group(), re.IGNORECASE)
+        if re.search(r"\bthe\s+(?:region|area)\b", anaphor.group(), re.IGNORECASE):
+            return self.state.last_region or self.state.last_place  # "civilian deaths in the region"
         earlier = [m for m in self.mentions_in(sentence_start, anaphor.start()) if m.entity_type == "place"
                    and (m.feature in ("PPL", "CITY") if town else m.feature != "COUNTRY")]
         if earlier:
