@@ -277,3 +277,15 @@ def test_the_region_refers_to_the_last_region_named(extract) -> None:  # type: i
             "Drone strikes in the region killed 12 civilians, a rights group said.")
     strikes = _events(extract(text), "Air/drone strike")
     assert strikes and strikes[0].location is not None and "Amhara" in strikes[0].location.name
+
+
+def test_arrests_without_an_agent_are_made_by_the_state(extract) -> None:  # type: ignore[no-untyped-def]
+    arrests = _events(extract("In Kisumu, Kenya, four activists were arrested on Friday."), "Arrests")
+    assert arrests and arrests[0].actor1 is not None and arrests[0].actor1.side == "government"
+
+
+def test_a_party_named_in_a_where_clause_does_the_fighting(extract) -> None:  # type: ignore[no-untyped-def]
+    text = ("The RSF shelled Omdurman on Monday. Fighting continued in Bahri, where the Sudanese army is "
+            "pushing north.")
+    clashes = [e for e in _events(extract(text), "Armed clash") if "Bahri" in e.evidence.text]
+    assert clashes and clashes[0].actor1 is not None and clashes[0].actor1.side == "government"

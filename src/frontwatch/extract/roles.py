@@ -38,6 +38,8 @@ _PARTICIPLE_CLAUSE = re.compile(r"\b(?:before|after|while|without|by)\s+$", re.I
 _SPEAKING = re.compile(r"\s+(?:did not|does not|has not|had not|would not|says|said|say|denied|denies|"
                        r"confirmed|confirms|announced|claimed|claims|accused|accuses|insisted|warned)\b")
 _VAGUE_AREA = re.compile(r"the\s+(?:region|area)", re.IGNORECASE)
+_WHERE_CLAUSE = re.compile(r",\s+where\b", re.IGNORECASE)
+_SENTENCE_STOP = re.compile(r"[.!?](?:\s|$)|\n")
 _FRONTED_LOCATIVE = re.compile(r"\W*(?:In|At|Near|Outside|Inside|Around|Across|Across|Throughout)\s+(?:the\s+)?")
 _RELATIVE_START = re.compile(r"\s*(?:who|which|that|whose)\b", re.IGNORECASE)
 _CONTROL_OF = re.compile(r"\b(?:under\s+(?:the\s+)?control\s+of|held\s+by|controlled\s+by|in\s+the\s+hands\s+of)\s+",
@@ -253,6 +255,11 @@ class RoleFinder:
         # "In Kampala, protesters attacked the offices ...": the opening phrase places the verb
         return sentence is not None and bool(self._fronted_places(sentence))
 
+    def sentence_end(self, position: int) -> int:
+        """End of the sentence holding `position` (a line or a full stop)."""
+        stop = _SENTENCE_STOP.search(self.text, position)
+        return stop.start() if stop else len(self.text)
+
     def end_sentence(self, sentence: Sentence, inside: list[MentionRecord]) -> None:
         # "a claim that Kyiv did not confirm": a capital speaking for its government is no scene
         places = [m for m in inside if m.entity_type == "place" and m.feature != "COUNTRY"
@@ -393,8 +400,22 @@ class RoleFinder:
             return self.actor(self.state.last_group)
         if event_class.id in self.state.class_actor and event_class.id in ("shelling", "air_strike"):
             return self.state.class_actor[event_class.id]  # "shells struck the camp" after "the RSF shelled ..."
+        if event_class.id == "clash" and not (phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT):
+            # "Fighting continued in Bahri, where the army is pushing north": a party named further on
+            later = [m for m in self.mentions_in(t_start, self.sentence_end(t_start)) if self.is_actor(m)
+                     and _WHERE_CLAUSE.search(self.text, t_start, m.start)]
+            if later:
+                return self.actor(later[0])
         if phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT or event_class.id == "clash":
             return self.state.nearest_attacker(places)
+        if event_class.id == "arrests":
+            # arrests with no named agent are made by the state's security forces
+            police = self.kb.default_actor(self.focus or "", "police")
+            if police is not None:
+                entry = self.kb.actors[police]
+                return Actor(entity_id=entry.entity_id, name=entry.name, side="government")
+            return Actor(entity_id=f"{(self.focus or 'xx').lower()}-security-forces", name="security forces",
+                         side="government")
         if event_class.control == "gain" and "territorial" not in self.state.last_actor:
             return self.state.attacker  # "the capture of Bukavu" after "M23 rebels walked into Bukavu"
         if event_class.control == "gain":
