@@ -289,3 +289,13 @@ def test_a_party_named_in_a_where_clause_does_the_fighting(extract) -> None:  # 
             "pushing north.")
     clashes = [e for e in _events(extract(text), "Armed clash") if "Bahri" in e.evidence.text]
     assert clashes and clashes[0].actor1 is not None and clashes[0].actor1.side == "government"
+
+
+def test_a_noun_subject_of_an_attack_verb_needs_no_place(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The United States said the strikes hit 12 targets overnight, including radar sites.")
+    assert _events(result, "Air/drone strike")
+
+
+def test_a_verb_before_parts_is_not_a_weapon_compound(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Al-Shabaab fighters, who have besieged parts of Baidoa, Somalia, since June, denied the claim.")
+    assert _events(result, "Armed clash")

@@ -127,6 +127,9 @@ class EventFinder:
                         self.lexicon.protesters.search(self.text, trigger.start(), clause[1]):
                     event_class = self._class("excessive_force")  # "police opened fire on protesters"
                 weak = spec.weak or self._bare_nominal(event_class, trigger)
+                if weak and following is not None and following.start() - trigger.end() <= 2 and \
+                        following.group().lower() in _GENERIC_ATTACK:
+                    weak = False  # "the strikes hit 18 targets": the noun is the subject of an attack verb
                 if weak and not self.roles.weak_ok(trigger, clause, sentence):
                     continue
                 roles = self.roles.find(event_class, trigger, sentence, clause)
@@ -152,8 +155,8 @@ class EventFinder:
     def _not_an_event(self, sentence: Sentence, trigger: Hit) -> bool:
         """Properties ("difficult to conquer"), requested actions ("urged him to leave") and
         participles used as adjectives ("the besieged capital", "Russian-occupied Tokmak")."""
-        if self.lexicon.weapon_compound.match(self.text, trigger.end()):
-            return True  # "missile launchers", "drone factory": a weapon named, not used
+        if not trigger.group().lower().endswith("ed") and self.lexicon.weapon_compound.match(self.text, trigger.end()):
+            return True  # "missile launchers", "drone factory": a weapon named, not used ("besieged parts" is a verb)
         lead = self.text[max(sentence.start, trigger.start() - 100):trigger.start()]
         if trigger.group().lower().endswith("ed") and " " not in trigger.group() and _ATTRIBUTIVE.search(lead):
             return True
