@@ -23,8 +23,8 @@ F1_FLOORS = {
     "mentions.person.linked": 0.93,
     "mentions.organisation.linked": 0.93,
     "mentions.generic": 0.93,
-    "events": 0.62,
-    "events.sub_event_type": 0.76,
+    "events": 0.66,
+    "events.sub_event_type": 0.83,
     "control_changes": 0.73,
     "quotes": 0.80,
 }
