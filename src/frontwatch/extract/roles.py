@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import Any
 
 from frontwatch.extract.lexicon import EventClass, Hit, Lexicon
 from frontwatch.ingest.segment import Sentence
@@ -136,6 +137,15 @@ class DocumentState:
                    key=lambda item: distance_km(item[1], item[2], place.lat or 0.0, place.lon or 0.0))[0]
 
 
+def _location_of(place: Any, precision: int) -> Location:
+    """A Location from a place mention or a gazetteer Place (they share these field names)."""
+    fields = {name: getattr(place, name) for name in _LOCATION_FIELDS}
+    return Location(**fields, precision=precision)  # type: ignore[arg-type]
+
+
+_LOCATION_FIELDS = ("entity_id", "name", "geonames_id", "lat", "lon", "country", "admin1", "feature")
+
+
 class RoleFinder:
     def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, text: str, mentions: list[MentionRecord],
                  state: DocumentState, dateline_end: int = 0) -> None:
@@ -217,12 +227,8 @@ class RoleFinder:
             entry = self.kb.place_by_id(place.entity_id)
             parent = self.kb.place_by_id(entry.part_of) if entry and entry.part_of else None
             if parent is not None:
-                return Location(entity_id=parent.entity_id, name=parent.name, geonames_id=parent.geonames_id,
-                                lat=parent.lat, lon=parent.lon, country=parent.country, admin1=parent.admin1,
-                                feature=parent.feature, precision=2)
-        return Location(entity_id=place.entity_id, name=place.name, geonames_id=place.geonames_id,
-                        lat=place.lat, lon=place.lon, country=place.country, admin1=place.admin1,
-                        feature=place.feature, precision=precision)  # type: ignore[arg-type]
+                return _location_of(parent, 2)
+        return _location_of(place, precision)
 
     def _precision(self, place: MentionRecord) -> int:
         if place.feature in REGION_FEATURES:
