@@ -167,6 +167,7 @@ class EventRecord(Record):
     control_change: ControlChange | None = None
     evidence: Evidence
     confidence: float = 0.5
+    trigger: Evidence | None = None  # the words that made this an event ("seized", "under siege")
 
 
 class Speaker(Record):
@@ -186,3 +187,122 @@ class QuoteRecord(Record):
 
 
 OutputRecord = DocumentRecord | MentionRecord | EventRecord | QuoteRecord
+
+
+# ---------------------------------------------------------------- the fused picture (across documents)
+# Built by `frontwatch.fuse` from stored records, never from raw text. Every claim carries
+# citations: (doc_id, start, end, text) spans of the documents' cleaned texts.
+
+
+class Citation(Record):
+    """A span of a stored document that supports a fused claim."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    outlet: str | None = None
+    published: str | None = None
+
+
+class IncidentSource(Record):
+    """One event (of one document) that reports an incident."""
+
+    doc_id: str
+    event_id: str
+    outlet: str | None = None
+    published: str | None = None
+    origin: str  # who the report ultimately comes from: sources with one origin are not independent
+    modality: Modality
+    attribution: Attribution | None = None
+    evidence: Evidence
+
+
+class IncidentRecord(Record):
+    """Events from one or more documents that describe the same incident; the fields are
+    those of the best-evidenced event."""
+
+    record: Literal["incident"] = "incident"
+    incident_id: str
+    event_type: str
+    sub_event_type: str
+    plover: Plover
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    location: Location | None = None
+    date: str | None = None
+    date_precision: Literal["day", "week", "month", "year", "unknown"] = "unknown"
+    modality: Modality = "asserted"
+    control_change: ControlChange | None = None
+    doc_id: str  # the document of the best evidence
+    evidence: Evidence
+    sources: list[IncidentSource]
+    source_count: int  # documents reporting it
+    independent_sources: int  # distinct origins among them
+    confidence: float = 0.5
+
+
+ControlBasis = Literal["transfer", "region", "presence", "capital"]
+ControlStatus = Literal["held", "contested", "besieged"]
+
+
+class ControlPeriod(Record):
+    """Who holds a place from `since` on (until the next period of the same place)."""
+
+    record: Literal["control"] = "control"
+    place: Location
+    controller: str | None  # a side (government, opposition, sdf, ...)
+    controller_actor: Actor | None = None
+    previous_controller: str | None = None
+    since: str | None = None
+    since_precision: Literal["day", "week", "month", "year", "unknown"] = "unknown"
+    basis: ControlBasis  # a reported change of control, a region's, forces present, a capital
+    status: ControlStatus = "held"
+    contested_by: list[str] = Field(default_factory=list)  # sides attacking it since
+    confidence: float = 0.5
+    incidents: list[str] = Field(default_factory=list)  # incident ids behind the period
+    evidence: list[Citation] = Field(default_factory=list)
+
+
+class Claim(Record):
+    """One side of a contradiction: what a source says, in its words."""
+
+    statement: str
+    modality: Modality
+    doc_id: str
+    outlet: str | None = None
+    incident_id: str | None = None
+    evidence: Citation
+
+
+class ContradictionRecord(Record):
+    """Claims that cannot all hold, shown side by side; never resolved silently."""
+
+    record: Literal["contradiction"] = "contradiction"
+    contradiction_id: str
+    kind: Literal["control", "whereabouts"]
+    subject_id: str  # the place or person the claims are about
+    subject: str
+    claims: list[Claim]
+
+
+class CorridorBreak(Record):
+    place: Location
+    held_by: str | None
+    status: ControlStatus
+
+
+class CorridorRecord(Record):
+    """A road or crossing and whether it is open for the side it serves."""
+
+    record: Literal["corridor"] = "corridor"
+    corridor_id: str
+    name: str
+    serves: str  # the side whose route it is
+    status: Literal["open", "cut", "contested", "unknown"]
+    summary: str
+    breaks: list[CorridorBreak] = Field(default_factory=list)
+    evidence: list[Citation] = Field(default_factory=list)
+
+
+PictureRecord = IncidentRecord | ControlPeriod | ContradictionRecord | CorridorRecord
