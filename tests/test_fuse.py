@@ -283,3 +283,25 @@ def test_seed_picture(kb: KnowledgeBase) -> None:
     assert citations
     for citation in citations:
         assert documents[citation.doc_id].text[citation.start:citation.end] == citation.text
+
+
+def test_briefing_cites_every_sentence_and_escapes_article_text(kb: KnowledgeBase, tmp_path: Path) -> None:
+    from frontwatch.report.briefing import build_briefing, render_html, write_briefing
+
+    hostile = SourceDocument(doc_id="x", outlet="<b>Evil Outlet</b>", text=(
+        "Fighters of JNIM seized the town of Djibo in northern Burkina Faso on Tuesday <script>alert(1)</script>.\n"))
+    sources = [s for s in iter_sources([str(ROOT / "examples")]) if isinstance(s, SourceDocument)] + [hostile]
+    picture, documents = _picture_of(sources, kb)
+    briefing = build_briefing(picture, documents)
+    sentences = [s for section in briefing.sections for s in section.sentences]
+    assert len(sentences) >= 10
+    assert all(s.citations for s in sentences)
+    for source in briefing.sources:
+        citation = source.citation
+        assert documents[citation.doc_id].text[citation.start:citation.end] == citation.text
+    html = render_html(briefing)
+    assert "<script>" not in html and "&lt;b&gt;Evil Outlet" in html
+    assert html.count('class="claim"') == len(sentences)
+    out = tmp_path / "brief.md"
+    write_briefing(briefing, out)
+    assert out.read_text(encoding="utf-8").count("](#source-") >= len(sentences)

@@ -1,0 +1,1 @@
+"""Reports built from the fused picture: the sourced briefing."""
