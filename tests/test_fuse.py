@@ -305,3 +305,31 @@ def test_briefing_cites_every_sentence_and_escapes_article_text(kb: KnowledgeBas
     out = tmp_path / "brief.md"
     write_briefing(briefing, out)
     assert out.read_text(encoding="utf-8").count("](#source-") >= len(sentences)
+
+
+def test_exports_of_the_seed_picture(kb: KnowledgeBase) -> None:
+    import csv
+    import io
+    import json
+
+    from frontwatch.export.formats import ACLED_COLUMNS, export_lines
+
+    sources = [s for s in iter_sources([str(ROOT / "examples")]) if isinstance(s, SourceDocument)]
+    picture, _ = _picture_of(sources, kb)
+    rows = list(csv.DictReader(io.StringIO("".join(export_lines(picture, "acled-csv")))))
+    assert rows and list(rows[0]) == ACLED_COLUMNS
+    factual = [i for i in picture.incidents if i.modality in ("asserted", "reported", "hedged")]
+    assert len(rows) == len(factual) < len(picture.incidents)  # hypotheticals are no ACLED events
+    assert {r["geo_precision"] for r in rows if r["location"]} <= {"1", "2", "3"}
+    collection = json.loads("".join(export_lines(picture, "geojson")))
+    kinds = {f["properties"]["kind"] for f in collection["features"]}
+    assert collection["type"] == "FeatureCollection" and kinds == {"incident", "control"}
+    for feature in collection["features"]:
+        lon, lat = feature["geometry"]["coordinates"]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+    plover = [json.loads(line) for line in export_lines(picture, "plover")]
+    assert len(plover) == len(picture.incidents) and all(p["event_type"] for p in plover)
+    records = [json.loads(line) for line in export_lines(picture, "jsonl")]
+    assert {r["record"] for r in records} == {"incident", "control", "contradiction", "corridor"}
+    with pytest.raises(ValueError, match="unknown export format"):
+        list(export_lines(picture, "xml"))

@@ -1,0 +1,1 @@
+"""Exports of the fused picture (JSONL, ACLED-style CSV, GeoJSON, PLOVER)."""
