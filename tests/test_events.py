@@ -299,3 +299,21 @@ def test_a_noun_subject_of_an_attack_verb_needs_no_place(extract) -> None:  # ty
 def test_a_verb_before_parts_is_not_a_weapon_compound(extract) -> None:  # type: ignore[no-untyped-def]
     result = extract("Al-Shabaab fighters, who have besieged parts of Baidoa, Somalia, since June, denied the claim.")
     assert _events(result, "Armed clash")
+
+
+# ------------------------------------------------------------ control changes
+
+
+def _controls(extraction) -> list[tuple[str, str | None, str | None]]:  # type: ignore[no-untyped-def]
+    """(place name, new controller, previous controller) of every control change."""
+    names = {e.location.entity_id: e.location.name for e in extraction.events if e.location}
+    return [(names.get(e.control_change.place, e.control_change.place), e.control_change.new_controller,
+             e.control_change.previous_controller) for e in extraction.events if e.control_change]
+
+
+def test_the_month_may_is_not_a_modal(extract) -> None:  # type: ignore[no-untyped-def]
+    """"captured Kyaukme in May": the month, not "may"; the capture is reported, with its control change."""
+    captures = _events(extract("TNLA fighters captured Kyaukme in May, residents said."),
+                       "Non-state actor overtakes territory")
+    assert captures and captures[0].modality == "reported"
+    assert captures[0].control_change is not None and captures[0].control_change.new_controller == "opposition"
