@@ -180,7 +180,7 @@ def test_a_fronted_locative_places_the_whole_sentence(extract) -> None:  # type:
 
 
 def test_a_holding_verb_takes_its_object_as_the_place(extract) -> None:  # type: ignore[no-untyped-def]
-    result = extract("Residents say the RSF still controls Nyala, the capital of South Darfur.")
+    result = extract("Residents say the RSF now controls Nyala, the capital of South Darfur.")
     held = [e for e in result.events if e.control_change is not None]
     assert held and held[0].location is not None and held[0].location.name == "Nyala"
     assert held[0].control_change.new_controller == "rsf"
@@ -317,3 +317,59 @@ def test_the_month_may_is_not_a_modal(extract) -> None:  # type: ignore[no-untyp
                        "Non-state actor overtakes territory")
     assert captures and captures[0].modality == "reported"
     assert captures[0].control_change is not None and captures[0].control_change.new_controller == "opposition"
+
+
+def test_an_attempted_capture_changes_no_control(extract) -> None:  # type: ignore[no-untyped-def]
+    assert not _controls(extract("Houthi fighters tried to storm Hays on Sunday but were repelled."))
+
+
+def test_entering_the_outskirts_does_not_take_the_town(extract) -> None:  # type: ignore[no-untyped-def]
+    assert not _controls(extract("KIA fighters entered the outskirts of Bhamo on Monday."))
+
+
+def test_a_town_named_after_including_was_taken(extract) -> None:  # type: ignore[no-untyped-def]
+    """"large parts of Yemen, including Sanaa": the part is not all of Yemen, but Sanaa was taken."""
+    result = extract("The Houthis seized large parts of Yemen in 2014 and 2015, including Sanaa.")
+    assert [(c[0], c[1]) for c in _controls(result)] == [("Sanaa", "houthis")]
+
+
+def test_still_controls_is_the_status_quo(extract) -> None:  # type: ignore[no-untyped-def]
+    assert not _controls(extract("The SDF still controls Raqqa, a local official said."))
+    assert [c[1] for c in _controls(extract("The SDF now controls Tabqa."))] == ["sdf"]
+
+
+def test_a_fronted_region_only_frames_a_capture(extract) -> None:  # type: ignore[no-untyped-def]
+    """"In Idlib province, HTS overran the army's main base": the base changed hands, not the province."""
+    result = extract("In Idlib province, HTS fighters overran the army's main base in April.")
+    assert _events(result, "Non-state actor overtakes territory")
+    assert not _controls(result)
+
+
+def test_pulling_back_after_a_raid_hands_nothing_over(extract) -> None:  # type: ignore[no-untyped-def]
+    """A side that never held the town leaves it: the raid is over, the holder is unchanged."""
+    result = extract("Houthi fighters raided the town of Hays and fought government troops for hours before "
+                     "pulling back.")
+    assert _events(result, "Non-violent transfer of territory")
+    assert not _controls(result)
+
+
+def test_a_military_camp_was_held_by_the_state(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("ADF fighters seized the military camp at Oicha on Monday.")
+    assert [c[2] for c in _controls(result)] == ["government"]
+
+
+def test_a_brief_seizure_reverts_when_the_captors_withdraw(extract) -> None:  # type: ignore[no-untyped-def]
+    """"seized X ... They withdrew": X goes back to the side it was taken from."""
+    result = extract("ADF fighters seized the military camp at Oicha on Monday. They withdrew from the camp "
+                     "on Wednesday.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].control_change is not None
+    assert withdrawals[0].control_change.new_controller == "government"
+    assert withdrawals[0].control_change.previous_controller == "isis"
+
+
+def test_a_withdrawal_within_a_region_hands_over_no_region(extract) -> None:  # type: ignore[no-untyped-def]
+    """"In Gezira state, the army withdrew towards Sennar": it left some place in the state, not the state."""
+    result = extract("In Gezira state, the army withdrew towards Sennar on Monday.")
+    assert _events(result, "Non-violent transfer of territory")
+    assert not _controls(result)
