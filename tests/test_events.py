@@ -373,3 +373,10 @@ def test_a_withdrawal_within_a_region_hands_over_no_region(extract) -> None:  # 
     result = extract("In Gezira state, the army withdrew towards Sennar on Monday.")
     assert _events(result, "Non-violent transfer of territory")
     assert not _controls(result)
+
+
+def test_the_holder_is_the_antecedent_of_a_relative_clause(extract) -> None:  # type: ignore[no-untyped-def]
+    """"The KIA, which has fought the army ..., now controls X": the KIA holds X, not the army."""
+    result = extract("The KIA, which has fought the army in Kachin state since 2011, now controls Bhamo and "
+                     "Myitkyina, the group said.")
+    assert sorted((c[0], c[1]) for c in _controls(result)) == [("Bhamo", "opposition"), ("Myitkyina", "opposition")]

@@ -471,7 +471,8 @@ class RoleFinder:
             word = adjective.group(1).lower()
             implied = self.implied_actor("uprising") if _ADJECTIVE_SIDE[word] == "opposition" else None
             return implied or Actor(entity_id=word, name=f"{word} forces", side=_ADJECTIVE_SIDE[word])
-        return None
+        subject = _holding_subject_of(self, start)
+        return self.actor(subject) if subject is not None else None
 
     # ------------------------------------------------------------ places
 
@@ -589,3 +590,23 @@ class RoleFinder:
     def _is_destination(self, place: MentionRecord) -> bool:
         lead = self.text[max(0, place.start - 12):place.start].split()
         return bool(lead) and lead[-1].lower() in self.lexicon.destination_words
+
+
+# "The AA, which has fought the army since 2023, now controls ...": a relative clause between
+# the subject and its holding verb
+_RELATIVE_BEFORE_VERB = re.compile(r",\s*(?:which|who)\b[^.;:]*,\s*(?:(?:now|also|still)\s+)?$", re.IGNORECASE)
+_HOLDING_AT = re.compile(r"(?:now\s+|still\s+)?(?:controls?|holds?|ha(?:s|ve)\s+held)\b", re.IGNORECASE)
+
+
+def _holding_subject_of(finder: RoleFinder, position: int) -> MentionRecord | None:
+    """The subject of a holding verb at `position` when a relative clause separates them: the
+    antecedent of "which"/"who", not the last group named inside the relative clause."""
+    text = finder.text
+    if not _HOLDING_AT.match(text, position):
+        return None
+    opening = max(text.rfind("\n", 0, position), text.rfind(". ", 0, position)) + 1
+    relative = _RELATIVE_BEFORE_VERB.search(text, opening, position)
+    if relative is None:
+        return None
+    subjects = [m for m in finder.mentions_in(opening, relative.start()) if finder.is_actor(m)]
+    return subjects[-1] if subjects else None
