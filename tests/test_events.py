@@ -380,3 +380,10 @@ def test_the_holder_is_the_antecedent_of_a_relative_clause(extract) -> None:  # 
     result = extract("The KIA, which has fought the army in Kachin state since 2011, now controls Bhamo and "
                      "Myitkyina, the group said.")
     assert sorted((c[0], c[1]) for c in _controls(result)) == [("Bhamo", "opposition"), ("Myitkyina", "opposition")]
+
+
+def test_driving_a_vehicle_expels_no_one(extract) -> None:  # type: ignore[no-untyped-def]
+    """"drove a truck into the gate" is no "drove the army from X"."""
+    assert not _controls(extract("In Beni, a militant drove a truck packed with explosives into the gate of the "
+                                 "army base on Monday."))
+    assert [c[1] for c in _controls(extract("ADF fighters drove the army from Oicha on Monday."))] == ["isis"]

@@ -313,6 +313,9 @@ _ATTEMPT = re.compile(r"\b(?:tried|tries|try|trying|attempted|attempts?|attempti
 _PARTIAL_AREA = re.compile(r"\b(?:outskirts?|suburbs?|edges?|approaches|environs|vicinity|countryside|outlying|"
                            r"parts?\s+of|near|around|outside|(?:north|south|east|west|north-?east|north-?west|"
                            r"south-?east|south-?west)\s+of)\b", re.IGNORECASE)
+# "drove the army from X", "drove them out": a bare "drive" verb needs its particle to mean expulsion
+_BARE_DRIVE = {"drove", "driven", "drive", "drives"}
+_DRIVEN_AWAY = re.compile(r"[^.;:]*?\b(?:out|from|away|back|off)\b", re.IGNORECASE)
 _EXAMPLES = re.compile(r"\b(?:including|such as|among them|notably)\b", re.IGNORECASE)
 # "still controls X", "remains under the control of": the status quo, not a change
 _STATUS_QUO = re.compile(r"\b(?:still|remains?|remained|continues?\s+to|continued\s+to)\s+(?:[\w-]+\s+)?$",
@@ -332,6 +335,9 @@ def _changes_hands(text: str, trigger: Hit, place: MentionRecord | None, event_c
     lead = text[max(0, trigger.start() - 40):trigger.start()]
     if event_class.control == "gain" and _ATTEMPT.search(lead):
         return False
+    if event_class.id == "driven_out" and trigger.group().lower() in _BARE_DRIVE and \
+            not _DRIVEN_AWAY.match(text, trigger.end(), min(len(text), trigger.end() + 60)):
+        return False  # "the bomber drove a car into the gate": no one was driven out of anywhere
     if event_class.id == "control_state" and (_STATUS_QUO.search(lead) or
                                               trigger.group().lower().startswith(("still", "remain"))):
         return False
