@@ -387,3 +387,9 @@ def test_driving_a_vehicle_expels_no_one(extract) -> None:  # type: ignore[no-un
     assert not _controls(extract("In Beni, a militant drove a truck packed with explosives into the gate of the "
                                  "army base on Monday."))
     assert [c[1] for c in _controls(extract("ADF fighters drove the army from Oicha on Monday."))] == ["isis"]
+
+
+def test_a_country_after_in_and_a_compass_word_is_a_place(extract) -> None:  # type: ignore[no-untyped-def]
+    """"based in northern Yemen": Yemen locates the fighters; it is not the state seizing the town."""
+    result = extract("Houthi fighters, based in northern Yemen, seized Hays on Monday.")
+    assert [c[1] for c in _controls(result)] == ["houthis"]

@@ -54,7 +54,8 @@ _ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town
                               r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town|region|area)|there)\b",
                               re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
-                                 r"between|within|over|around|via)\s+(?:the\s+)?$", re.IGNORECASE)
+                                 r"between|within|over|around|via)\s+(?:the\s+)?(?:(?:north|south|east|west)-?"
+                                 r"(?:ern|eastern|western)?\s+|central\s+)?$", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -202,7 +203,7 @@ class RoleFinder:
             return mention.entity_id not in self.media_ids and mention.side not in (None, "other")
         if mention.entity_type == "place" and mention.feature == "COUNTRY":
             # a country acts only as a subject/object, not inside "in Syria", "to Russia"
-            return not _PREPOSITION_BEFORE.search(self.text[max(0, mention.start - 14):mention.start])
+            return not _PREPOSITION_BEFORE.search(self.text[max(0, mention.start - 30):mention.start])
         return False
 
     def actor(self, mention: MentionRecord) -> Actor:
