@@ -393,3 +393,12 @@ def test_a_country_after_in_and_a_compass_word_is_a_place(extract) -> None:  # t
     """"based in northern Yemen": Yemen locates the fighters; it is not the state seizing the town."""
     result = extract("Houthi fighters, based in northern Yemen, seized Hays on Monday.")
     assert [c[1] for c in _controls(result)] == ["houthis"]
+
+
+def test_a_capture_named_after_since_the_is_a_given(extract) -> None:  # type: ignore[no-untyped-def]
+    """"would be the biggest gain since the capture of X": the earlier capture happened, whatever the mood."""
+    result = extract("Fighting continued near Lashio. If confirmed, the fall of Bhamo would be the biggest KIA gain "
+                     "since the capture of Myitkyina in 2023.")
+    captures = {e.location.name: e for e in _events(result, "Non-state actor overtakes territory") if e.location}
+    assert captures["Bhamo"].modality == "hypothetical" and captures["Bhamo"].control_change is None
+    assert captures["Myitkyina"].modality == "asserted" and captures["Myitkyina"].control_change is not None

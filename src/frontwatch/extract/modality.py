@@ -18,6 +18,8 @@ _ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?([^,.;:]+)", re.IGNOREC
 _REPORTING_CLAUSE = re.compile(r"(?:^|[,;:]\s*)([^,;:]{3,80}?)\s+(?:say|says|said|told|tell|tells|claim|claims|"
                                r"claimed|reported|reports|stated|announced|confirmed|warned|added)\b",
                                re.IGNORECASE)
+_PRESUPPOSED = re.compile(r"\b(?:since|after|following|before|until)\s+the\s+$", re.IGNORECASE)
+_OF_AFTER = re.compile(r"\s+of\b")
 _SENTENCE_OPENING = re.compile(r"(?:^|[.!?\"\u201c\n])\s*$")
 _DATE_AFTER = re.compile(r"\s+\d")
 _REPORTING_AFTER = re.compile(r",\s*(?:said|says|according to|told)\s+([^,.;]{3,60})", re.IGNORECASE)
@@ -27,6 +29,11 @@ def modality(lexicon: Lexicon, text: str, clause_start: int, trigger_start: int,
              clause_end: int, attributed: bool) -> str:
     """The modality of the event whose trigger is text[trigger_start:trigger_end]."""
     before = text[clause_start:trigger_start]
+    if _PRESUPPOSED.search(text, max(clause_start, trigger_start - 20), trigger_start) and \
+            _OF_AFTER.match(text, trigger_end):
+        # "the largest gain since the capture of X": a past event the sentence takes as given,
+        # whatever the mood of the sentence around it
+        return "reported" if attributed else "asserted"
     near = text[max(clause_start, trigger_start - NEGATION_WINDOW):trigger_start]
     negation = lexicon.modality_before["negated"].search(near)
     if negation and not _NOT_ONLY.search(near[negation.start():]):
