@@ -402,3 +402,19 @@ def test_a_capture_named_after_since_the_is_a_given(extract) -> None:  # type: i
     captures = {e.location.name: e for e in _events(result, "Non-state actor overtakes territory") if e.location}
     assert captures["Bhamo"].modality == "hypothetical" and captures["Bhamo"].control_change is None
     assert captures["Myitkyina"].modality == "asserted" and captures["Myitkyina"].control_change is not None
+
+
+def test_the_backer_of_the_subject_does_not_act(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Sudanese troops backed by Eritrean soldiers retook X": the government retakes X."""
+    result = extract("Sudanese troops backed by Eritrean soldiers retook Sinja on Monday.")
+    assert [c[1] for c in _controls(result)] == ["government"]
+    assert _events(result, "Government regains territory")
+
+
+def test_a_partner_deployed_alongside_does_not_act(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Chadian troops, deployed alongside the Sudanese army ..., were pulling back": the Chadians leave."""
+    result = extract("Chadian troops, deployed alongside the Sudanese army in Darfur, were pulling back towards "
+                     "their border.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].actor1 is not None and withdrawals[0].actor1.side == "foreign"
+    assert withdrawals[0].control_change is None

@@ -294,7 +294,8 @@ class RoleFinder:
         t_start, t_end = trigger.start(), trigger.end()
         in_clause = self.mentions_in(clause[0], clause[1])
         # "Israeli warplanes struck": the trigger may begin inside the actor's name (its head noun)
-        before = [m for m in in_clause if (m.end <= t_start or m.start < t_start < m.end) and self.is_actor(m)]
+        before = [m for m in in_clause if (m.end <= t_start or m.start < t_start < m.end) and self.is_actor(m)
+                  and not _supporting(self.text, m)]
         after = [m for m in in_clause if m.start >= t_end and self.is_actor(m)]
         nominal = phrase.split()[-1] in event_class.nominal and bool(re.match(r"\s+of\b", self.text[t_end:t_end + 4]))
         roles = Roles()
@@ -611,3 +612,15 @@ def _holding_subject_of(finder: RoleFinder, position: int) -> MentionRecord | No
         return None
     subjects = [m for m in finder.mentions_in(opening, relative.start()) if finder.is_actor(m)]
     return subjects[-1] if subjects else None
+
+
+# "Malian troops backed by Wagner fighters retook X", "troops deployed alongside the army": the backer
+# or the partner named in a modifier of the subject is not the one doing the verb
+_SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|assisted|aided|helped|reinforced|accompanied)\s+by\s+"
+                             r"(?:the\s+)?$|\b(?:alongside|with\s+the\s+(?:help|support|backing)\s+of|allied\s+"
+                             r"(?:to|with))\s+[^,;:.]{0,40}$", re.IGNORECASE)
+
+
+def _supporting(text: str, mention: MentionRecord) -> bool:
+    """True for a group named as the backer or partner of the subject, not as the subject."""
+    return bool(_SUPPORT_BEFORE.search(text, max(0, mention.start - 60), mention.start))
