@@ -418,3 +418,11 @@ def test_a_partner_deployed_alongside_does_not_act(extract) -> None:  # type: ig
     withdrawals = _events(result, "Non-violent transfer of territory")
     assert withdrawals and withdrawals[0].actor1 is not None and withdrawals[0].actor1.side == "foreign"
     assert withdrawals[0].control_change is None
+
+
+def test_a_law_that_took_effect_took_no_territory(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Mandalay, police detained 30 men on Monday under a curfew that took effect in March.")
+    assert _events(result, "Arrests")
+    assert not [e for e in result.events if e.sub_event_type in ("Government regains territory",
+                                                                "Non-state actor overtakes territory")]
+    assert not _controls(result)
