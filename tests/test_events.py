@@ -426,3 +426,11 @@ def test_a_law_that_took_effect_took_no_territory(extract) -> None:  # type: ign
     assert not [e for e in result.events if e.sub_event_type in ("Government regains territory",
                                                                 "Non-state actor overtakes territory")]
     assert not _controls(result)
+
+
+def test_a_trigger_word_inside_a_group_name_is_no_event(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Ta'ang National Liberation Army fighters clashed ...": a clash, not a liberation of Kyaukme."""
+    result = extract("In Kyaukme, Ta'ang National Liberation Army fighters clashed with junta troops on Monday.")
+    assert _events(result, "Armed clash")
+    assert not _events(result, "Non-state actor overtakes territory")
+    assert not _controls(result)

@@ -105,7 +105,8 @@ class EventFinder:
                         trigger.start() - sentence_hits[number - 1].end() <= 12 and \
                         self._class_of(sentence_hits[number - 1]) in _WEAPON_CLASSES:
                     continue  # "shells struck the camp": the weapon noun already says what happened
-                if any(s <= trigger.start() < e for s, e in idioms) or self._not_an_event(sentence, trigger):
+                if any(s <= trigger.start() < e for s, e in idioms) or self._not_an_event(sentence, trigger) \
+                        or _inside_a_name(trigger, inside):
                     continue
                 spec: Trigger = self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())]
                 if spec.negated and following is not None and following.start() - trigger.end() <= 50:
@@ -358,3 +359,10 @@ def _framing_region(text: str, trigger: Hit, place: MentionRecord) -> bool:
     if _REGION_ANAPHOR.search(text, trigger.end(), min(len(text), trigger.end() + 40)):
         return False  # "withdrew from the region": the anaphor is the object and names this region
     return not _SUBJECT_GAP.fullmatch(text, place.end, trigger.start())
+
+
+def _inside_a_name(trigger: Hit, mentions: list[MentionRecord]) -> bool:
+    """"Karen National Liberation Army", "Tigray People's Liberation Front": a trigger word wholly inside
+    the name of a group is part of the name ("Israeli warplanes struck" runs past the name, and counts)."""
+    return any(m.start <= trigger.start() and trigger.end() <= m.end and m.entity_type in ("actor", "organisation")
+               for m in mentions)
