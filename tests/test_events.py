@@ -434,3 +434,10 @@ def test_a_trigger_word_inside_a_group_name_is_no_event(extract) -> None:  # typ
     assert _events(result, "Armed clash")
     assert not _events(result, "Non-state actor overtakes territory")
     assert not _controls(result)
+
+
+def test_a_long_object_is_located_by_its_closing_place(extract) -> None:  # type: ignore[no-untyped-def]
+    """"captured the headquarters of the army's ... Division in the town of X": X changed hands."""
+    result = extract("The KIA said on Monday it had captured the headquarters of the army's 21st Light Infantry "
+                     "Division in the town of Bhamo.")
+    assert [(c[0], c[1]) for c in _controls(result)] == [("Bhamo", "opposition")]

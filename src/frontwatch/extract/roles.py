@@ -531,7 +531,7 @@ class RoleFinder:
                     first += 1
             if first < len(after):
                 gap = _PARENTHETICAL.sub(" ", text[t_end:after[first].start])
-                if len(gap.split()) <= 8 and not _STRONG_GAP_STOP.search(gap):
+                if (len(gap.split()) <= 8 or _locates_the_object(gap)) and not _STRONG_GAP_STOP.search(gap):
                     chosen = self._run(after, first)
             if not chosen and before:
                 # "X, ..., after the city fell to Y": an anaphor nearer the trigger than the named place wins
@@ -624,3 +624,14 @@ _SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|assisted|aided|helped|reinf
 def _supporting(text: str, mention: MentionRecord) -> bool:
     """True for a group named as the backer or partner of the subject, not as the subject."""
     return bool(_SUPPORT_BEFORE.search(text, max(0, mention.start - 60), mention.start))
+
+
+# "captured the headquarters of the military's Western Regional Command in the town of X": a long
+# object ends with the place that locates it
+_OBJECT_LOCATIVE = re.compile(r"[^,;:]*\b(?:in|at)\s+(?:the\s+(?:[\w-]+\s+)?(?:town|city|village|port|district|"
+                              r"township)\s+of\s+)?", re.IGNORECASE)
+
+
+def _locates_the_object(gap: str) -> bool:
+    """True when the words between a verb and a place are its object followed by "in (the town of)"."""
+    return len(gap.split()) <= 14 and bool(_OBJECT_LOCATIVE.fullmatch(gap))
