@@ -334,7 +334,9 @@ def test_a_town_named_after_including_was_taken(extract) -> None:  # type: ignor
 
 
 def test_still_controls_is_the_status_quo(extract) -> None:  # type: ignore[no-untyped-def]
-    assert not _controls(extract("The SDF still controls Raqqa, a local official said."))
+    """"still controls X" is no change of hands: no territorial event, no control change."""
+    held = extract("The SDF still controls Raqqa, a local official said.")
+    assert not _controls(held) and not _events(held, "Non-state actor overtakes territory")
     assert [c[1] for c in _controls(extract("The SDF now controls Tabqa."))] == ["sdf"]
 
 

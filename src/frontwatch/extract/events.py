@@ -201,7 +201,7 @@ class EventFinder:
         if event_class.government_sub_event_type and actor1 is not None and actor1.side == "government":
             sub = event_class.government_sub_event_type
         if event_class.id == "control_state" and roles.since is None and \
-                (actor1 is None or actor1.side == "government"):
+                (actor1 is None or actor1.side == "government" or _still_holding(self.text, trigger)):
             return []  # "the last city under government control": the status quo, not a change
         when, precision = anchor_date(self.text[clause[0]:clause[1]], self.published)
         records: list[EventRecord] = []
@@ -339,8 +339,7 @@ def _changes_hands(text: str, trigger: Hit, place: MentionRecord | None, event_c
     if event_class.id == "driven_out" and trigger.group().lower() in _BARE_DRIVE and \
             not _DRIVEN_AWAY.match(text, trigger.end(), min(len(text), trigger.end() + 60)):
         return False  # "the bomber drove a car into the gate": no one was driven out of anywhere
-    if event_class.id == "control_state" and (_STATUS_QUO.search(lead) or
-                                              trigger.group().lower().startswith(("still", "remain"))):
+    if event_class.id == "control_state" and _still_holding(text, trigger):
         return False
     if place is not None and place.start >= trigger.end() and event_class.control == "gain":
         # "seized large parts of Iraq, including Mosul": the example after "including" was taken whole
@@ -366,3 +365,9 @@ def _inside_a_name(trigger: Hit, mentions: list[MentionRecord]) -> bool:
     the name of a group is part of the name ("Israeli warplanes struck" runs past the name, and counts)."""
     return any(m.start <= trigger.start() and trigger.end() <= m.end and m.entity_type in ("actor", "organisation")
                for m in mentions)
+
+
+def _still_holding(text: str, trigger: Hit) -> bool:
+    """"still controls X", "remains under the control of": the holder is unchanged."""
+    return bool(_STATUS_QUO.search(text, max(0, trigger.start() - 40), trigger.start())) or \
+        trigger.group().lower().startswith(("still", "remain"))
