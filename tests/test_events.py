@@ -180,7 +180,7 @@ def test_a_fronted_locative_places_the_whole_sentence(extract) -> None:  # type:
 
 
 def test_a_holding_verb_takes_its_object_as_the_place(extract) -> None:  # type: ignore[no-untyped-def]
-    result = extract("Residents say the RSF still controls Nyala, the capital of South Darfur.")
+    result = extract("Residents say the RSF now controls Nyala, the capital of South Darfur.")
     held = [e for e in result.events if e.control_change is not None]
     assert held and held[0].location is not None and held[0].location.name == "Nyala"
     assert held[0].control_change.new_controller == "rsf"
@@ -299,3 +299,147 @@ def test_a_noun_subject_of_an_attack_verb_needs_no_place(extract) -> None:  # ty
 def test_a_verb_before_parts_is_not_a_weapon_compound(extract) -> None:  # type: ignore[no-untyped-def]
     result = extract("Al-Shabaab fighters, who have besieged parts of Baidoa, Somalia, since June, denied the claim.")
     assert _events(result, "Armed clash")
+
+
+# ------------------------------------------------------------ control changes
+
+
+def _controls(extraction) -> list[tuple[str, str | None, str | None]]:  # type: ignore[no-untyped-def]
+    """(place name, new controller, previous controller) of every control change."""
+    names = {e.location.entity_id: e.location.name for e in extraction.events if e.location}
+    return [(names.get(e.control_change.place, e.control_change.place), e.control_change.new_controller,
+             e.control_change.previous_controller) for e in extraction.events if e.control_change]
+
+
+def test_the_month_may_is_not_a_modal(extract) -> None:  # type: ignore[no-untyped-def]
+    """"captured Kyaukme in May": the month, not "may"; the capture is reported, with its control change."""
+    captures = _events(extract("TNLA fighters captured Kyaukme in May, residents said."),
+                       "Non-state actor overtakes territory")
+    assert captures and captures[0].modality == "reported"
+    assert captures[0].control_change is not None and captures[0].control_change.new_controller == "opposition"
+
+
+def test_an_attempted_capture_changes_no_control(extract) -> None:  # type: ignore[no-untyped-def]
+    assert not _controls(extract("Houthi fighters tried to storm Hays on Sunday but were repelled."))
+
+
+def test_entering_the_outskirts_does_not_take_the_town(extract) -> None:  # type: ignore[no-untyped-def]
+    assert not _controls(extract("KIA fighters entered the outskirts of Bhamo on Monday."))
+
+
+def test_a_town_named_after_including_was_taken(extract) -> None:  # type: ignore[no-untyped-def]
+    """"large parts of Yemen, including Sanaa": the part is not all of Yemen, but Sanaa was taken."""
+    result = extract("The Houthis seized large parts of Yemen in 2014 and 2015, including Sanaa.")
+    assert [(c[0], c[1]) for c in _controls(result)] == [("Sanaa", "houthis")]
+
+
+def test_still_controls_is_the_status_quo(extract) -> None:  # type: ignore[no-untyped-def]
+    """"still controls X" is no change of hands: no territorial event, no control change."""
+    held = extract("The SDF still controls Raqqa, a local official said.")
+    assert not _controls(held) and not _events(held, "Non-state actor overtakes territory")
+    assert [c[1] for c in _controls(extract("The SDF now controls Tabqa."))] == ["sdf"]
+
+
+def test_a_fronted_region_only_frames_a_capture(extract) -> None:  # type: ignore[no-untyped-def]
+    """"In Idlib province, HTS overran the army's main base": the base changed hands, not the province."""
+    result = extract("In Idlib province, HTS fighters overran the army's main base in April.")
+    assert _events(result, "Non-state actor overtakes territory")
+    assert not _controls(result)
+
+
+def test_pulling_back_after_a_raid_hands_nothing_over(extract) -> None:  # type: ignore[no-untyped-def]
+    """A side that never held the town leaves it: the raid is over, the holder is unchanged."""
+    result = extract("Houthi fighters raided the town of Hays and fought government troops for hours before "
+                     "pulling back.")
+    assert _events(result, "Non-violent transfer of territory")
+    assert not _controls(result)
+
+
+def test_a_military_camp_was_held_by_the_state(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("ADF fighters seized the military camp at Oicha on Monday.")
+    assert [c[2] for c in _controls(result)] == ["government"]
+
+
+def test_a_brief_seizure_reverts_when_the_captors_withdraw(extract) -> None:  # type: ignore[no-untyped-def]
+    """"seized X ... They withdrew": X goes back to the side it was taken from."""
+    result = extract("ADF fighters seized the military camp at Oicha on Monday. They withdrew from the camp "
+                     "on Wednesday.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].control_change is not None
+    assert withdrawals[0].control_change.new_controller == "government"
+    assert withdrawals[0].control_change.previous_controller == "isis"
+
+
+def test_a_withdrawal_within_a_region_hands_over_no_region(extract) -> None:  # type: ignore[no-untyped-def]
+    """"In Gezira state, the army withdrew towards Sennar": it left some place in the state, not the state."""
+    result = extract("In Gezira state, the army withdrew towards Sennar on Monday.")
+    assert _events(result, "Non-violent transfer of territory")
+    assert not _controls(result)
+
+
+def test_the_holder_is_the_antecedent_of_a_relative_clause(extract) -> None:  # type: ignore[no-untyped-def]
+    """"The KIA, which has fought the army ..., now controls X": the KIA holds X, not the army."""
+    result = extract("The KIA, which has fought the army in Kachin state since 2011, now controls Bhamo and "
+                     "Myitkyina, the group said.")
+    assert sorted((c[0], c[1]) for c in _controls(result)) == [("Bhamo", "opposition"), ("Myitkyina", "opposition")]
+
+
+def test_driving_a_vehicle_expels_no_one(extract) -> None:  # type: ignore[no-untyped-def]
+    """"drove a truck into the gate" is no "drove the army from X"."""
+    assert not _controls(extract("In Beni, a militant drove a truck packed with explosives into the gate of the "
+                                 "army base on Monday."))
+    assert [c[1] for c in _controls(extract("ADF fighters drove the army from Oicha on Monday."))] == ["isis"]
+
+
+def test_a_country_after_in_and_a_compass_word_is_a_place(extract) -> None:  # type: ignore[no-untyped-def]
+    """"based in northern Yemen": Yemen locates the fighters; it is not the state seizing the town."""
+    result = extract("Houthi fighters, based in northern Yemen, seized Hays on Monday.")
+    assert [c[1] for c in _controls(result)] == ["houthis"]
+
+
+def test_a_capture_named_after_since_the_is_a_given(extract) -> None:  # type: ignore[no-untyped-def]
+    """"would be the biggest gain since the capture of X": the earlier capture happened, whatever the mood."""
+    result = extract("Fighting continued near Lashio. If confirmed, the fall of Bhamo would be the biggest KIA gain "
+                     "since the capture of Myitkyina in 2023.")
+    captures = {e.location.name: e for e in _events(result, "Non-state actor overtakes territory") if e.location}
+    assert captures["Bhamo"].modality == "hypothetical" and captures["Bhamo"].control_change is None
+    assert captures["Myitkyina"].modality == "asserted" and captures["Myitkyina"].control_change is not None
+
+
+def test_the_backer_of_the_subject_does_not_act(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Sudanese troops backed by Eritrean soldiers retook X": the government retakes X."""
+    result = extract("Sudanese troops backed by Eritrean soldiers retook Sinja on Monday.")
+    assert [c[1] for c in _controls(result)] == ["government"]
+    assert _events(result, "Government regains territory")
+
+
+def test_a_partner_deployed_alongside_does_not_act(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Chadian troops, deployed alongside the Sudanese army ..., were pulling back": the Chadians leave."""
+    result = extract("Chadian troops, deployed alongside the Sudanese army in Darfur, were pulling back towards "
+                     "their border.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].actor1 is not None and withdrawals[0].actor1.side == "foreign"
+    assert withdrawals[0].control_change is None
+
+
+def test_a_law_that_took_effect_took_no_territory(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Mandalay, police detained 30 men on Monday under a curfew that took effect in March.")
+    assert _events(result, "Arrests")
+    assert not [e for e in result.events if e.sub_event_type in ("Government regains territory",
+                                                                "Non-state actor overtakes territory")]
+    assert not _controls(result)
+
+
+def test_a_trigger_word_inside_a_group_name_is_no_event(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Ta'ang National Liberation Army fighters clashed ...": a clash, not a liberation of Kyaukme."""
+    result = extract("In Kyaukme, Ta'ang National Liberation Army fighters clashed with junta troops on Monday.")
+    assert _events(result, "Armed clash")
+    assert not _events(result, "Non-state actor overtakes territory")
+    assert not _controls(result)
+
+
+def test_a_long_object_is_located_by_its_closing_place(extract) -> None:  # type: ignore[no-untyped-def]
+    """"captured the headquarters of the army's ... Division in the town of X": X changed hands."""
+    result = extract("The KIA said on Monday it had captured the headquarters of the army's 21st Light Infantry "
+                     "Division in the town of Bhamo.")
+    assert [(c[0], c[1]) for c in _controls(result)] == [("Bhamo", "opposition")]

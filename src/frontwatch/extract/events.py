@@ -17,7 +17,7 @@ from frontwatch.extract.dates import anchor_date
 from frontwatch.extract.lexicon import EventClass, Hit, Lexicon, Trigger, acled_event_type, find_triggers, load_lexicon
 from frontwatch.extract.modality import attribution as find_attribution
 from frontwatch.extract.modality import modality as find_modality
-from frontwatch.extract.roles import CROWD_ACTOR_CLASSES, TERRITORIAL, DocumentState, RoleFinder, Roles
+from frontwatch.extract.roles import CROWD_ACTOR_CLASSES, REGION_FEATURES, TERRITORIAL, DocumentState, RoleFinder, Roles
 from frontwatch.ingest.segment import Sentence
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import Actor, Attribution, ControlChange, EventRecord, Evidence, MentionRecord, Plover
@@ -71,6 +71,7 @@ class EventFinder:
                                 dateline_end=dateline.end() if dateline else 0)
         self.media_ids = self.roles.media_ids
         self.seen_classes: set[str] = set()
+        self.taken_from: dict[str, str | None] = {}  # place id -> side it was taken from (for reversals)
 
     def find(self, sentences: list[Sentence], glued_starts: set[int]) -> list[EventRecord]:
         events: list[EventRecord] = []
@@ -104,7 +105,8 @@ class EventFinder:
                         trigger.start() - sentence_hits[number - 1].end() <= 12 and \
                         self._class_of(sentence_hits[number - 1]) in _WEAPON_CLASSES:
                     continue  # "shells struck the camp": the weapon noun already says what happened
-                if any(s <= trigger.start() < e for s, e in idioms) or self._not_an_event(sentence, trigger):
+                if any(s <= trigger.start() < e for s, e in idioms) or self._not_an_event(sentence, trigger) \
+                        or _inside_a_name(trigger, inside):
                     continue
                 spec: Trigger = self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())]
                 if spec.negated and following is not None and following.start() - trigger.end() <= 50:
@@ -199,7 +201,7 @@ class EventFinder:
         if event_class.government_sub_event_type and actor1 is not None and actor1.side == "government":
             sub = event_class.government_sub_event_type
         if event_class.id == "control_state" and roles.since is None and \
-                (actor1 is None or actor1.side == "government"):
+                (actor1 is None or actor1.side == "government" or _still_holding(self.text, trigger)):
             return []  # "the last city under government control": the status quo, not a change
         when, precision = anchor_date(self.text[clause[0]:clause[1]], self.published)
         records: list[EventRecord] = []
@@ -221,7 +223,7 @@ class EventFinder:
                 continue
             seen.add(key)
             control = self._control(event_class, actor1, actor2, location.entity_id if location else None,
-                                    place_mood, roles)
+                                    place_mood, roles, trigger, place)
             evidence = Evidence(start=sentence.start, end=sentence.end, text=self.text[sentence.start:sentence.end])
             digest = hashlib.sha1(f"{self.doc_id}|{sentence.start}|{event_class.id}|{key[1]}".encode()).hexdigest()
             confidence = CONFIDENCE[place_mood] - (0.1 if place is None else 0) - (0.1 if actor1 is None else 0)
@@ -243,19 +245,38 @@ class EventFinder:
         return next(t.event_class for t in self.lexicon.triggers.values() if t.event_class.id == class_id)
 
     def _control(self, event_class: EventClass, actor1: Actor | None, actor2: Actor | None,
-                 place_id: str | None, mood: str, roles: Roles) -> ControlChange | None:
+                 place_id: str | None, mood: str, roles: Roles, trigger: Hit | None = None,
+                 place: MentionRecord | None = None) -> ControlChange | None:
         if place_id is None or event_class.id not in TERRITORIAL or mood not in ("asserted", "reported", "hedged"):
             return None
+        if trigger is not None and not _changes_hands(self.text, trigger, place, event_class):
+            return None
+        framed = trigger is not None and place is not None and _framing_region(self.text, trigger, place)
         if event_class.control == "gain":
+            if framed:
+                return None  # "In Shan state, the group overran the army's command": the region only frames it
             new = actor1.side if actor1 else None
             previous = actor2.side if actor2 and actor2.side != new else None
             if previous is None and roles.holder is not None and roles.holder.side != new:
                 previous = roles.holder.side
+            if previous is None and new != "government" and trigger is not None and place is not None and \
+                    _STATE_OBJECT.search(self.text, trigger.end(), max(trigger.end(), place.start)):
+                previous = "government"  # "seized the military camp in X": the state's forces held it
             if new:
                 self.state.gains[place_id] = new
+                self.taken_from[place_id] = previous
             return ControlChange(place=place_id, new_controller=new, previous_controller=previous)
         previous = actor1.side if actor1 else None
-        new = self.state.gains.get(place_id)
+        gained = self.state.gains.get(place_id)
+        held = previous is None or previous == "government" or gained is not None or \
+            (roles.holder is not None and roles.holder.side == previous)
+        if not held or (framed and gained is None):
+            # "Fano fighters entered the outskirts ... before pulling back": a side leaving a place it
+            # never held, or a foreign contingent leaving a province, hands nothing over
+            return None
+        new = gained
+        if gained is not None and gained == previous:
+            new = self.taken_from.get(place_id)  # "briefly seized X ... before withdrawing": X reverts
         return ControlChange(place=place_id, new_controller=new if new != previous else None,
                              previous_controller=previous)
 
@@ -284,3 +305,69 @@ def find_events(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sente
                 mentions: list[MentionRecord], published: date | None, glued_starts: set[int]) -> list[EventRecord]:
     """All events in the given (non-excluded) sentences."""
     return EventFinder(kb, doc_id, text, mentions, published).find(sentences, glued_starts)
+
+
+# "tried to storm", "an attempt to seize": the attackers did not (yet) take the place
+_ATTEMPT = re.compile(r"\b(?:tried|tries|try|trying|attempted|attempts?|attempting|sought|seeking|bids?)\s+to\s+"
+                      r"(?:[\w-]+\s+)?$", re.IGNORECASE)
+# "entered the outskirts of X", "seized villages near X": part of the place, or ground next to it
+_PARTIAL_AREA = re.compile(r"\b(?:outskirts?|suburbs?|edges?|approaches|environs|vicinity|countryside|outlying|"
+                           r"parts?\s+of|near|around|outside|(?:north|south|east|west|north-?east|north-?west|"
+                           r"south-?east|south-?west)\s+of)\b", re.IGNORECASE)
+# "drove the army from X", "drove them out": a bare "drive" verb needs its particle to mean expulsion
+_BARE_DRIVE = {"drove", "driven", "drive", "drives"}
+_DRIVEN_AWAY = re.compile(r"[^.;:]*?\b(?:out|from|away|back|off)\b", re.IGNORECASE)
+_EXAMPLES = re.compile(r"\b(?:including|such as|among them|notably)\b", re.IGNORECASE)
+# "still controls X", "remains under the control of": the status quo, not a change
+_STATUS_QUO = re.compile(r"\b(?:still|remains?|remained|continues?\s+to|continued\s+to)\s+(?:[\w-]+\s+)?$",
+                         re.IGNORECASE)
+_STATE_OBJECT = re.compile(r"\b(?:military|army|police|government|government-held|junta|regime)(?:'s)?\b",
+                           re.IGNORECASE)
+# a region is the object of the event when it follows it, or its subject when right before it
+# ("Deraa province fell", "the province, which the rebels took")
+_SUBJECT_GAP = re.compile(r"\s*(?:[\w'-]+\s+){0,4}|\s*,\s*(?:which|that)\b[^,;:]*", re.IGNORECASE)
+_REGION_ANAPHOR = re.compile(r"\b(?:the|this|that)\s+(?:[\w-]+\s+)?(?:region|province|state|area|governorate|"
+                             r"district|zone)\b", re.IGNORECASE)
+
+
+def _changes_hands(text: str, trigger: Hit, place: MentionRecord | None, event_class: EventClass) -> bool:
+    """False where the wording says the place did not change hands: an attempt ("tried to storm"),
+    a part of or ground near the place ("entered the outskirts of X"), a holder that "still controls" it."""
+    lead = text[max(0, trigger.start() - 40):trigger.start()]
+    if event_class.control == "gain" and _ATTEMPT.search(lead):
+        return False
+    if event_class.id == "driven_out" and trigger.group().lower() in _BARE_DRIVE and \
+            not _DRIVEN_AWAY.match(text, trigger.end(), min(len(text), trigger.end() + 60)):
+        return False  # "the bomber drove a car into the gate": no one was driven out of anywhere
+    if event_class.id == "control_state" and _still_holding(text, trigger):
+        return False
+    if place is not None and place.start >= trigger.end() and event_class.control == "gain":
+        # "seized large parts of Iraq, including Mosul": the example after "including" was taken whole
+        examples = [m.end() for m in _EXAMPLES.finditer(text, trigger.end(), place.start)]
+        if _PARTIAL_AREA.search(text, examples[-1] if examples else trigger.end(), place.start):
+            return False
+    return True
+
+
+def _framing_region(text: str, trigger: Hit, place: MentionRecord) -> bool:
+    """A region named before the event and not as its subject ("In northern Shan state, the group
+    overran ...", "a group in Rakhine state said it had captured ...") frames the event; it is
+    not the territory that changed hands."""
+    if place.feature not in REGION_FEATURES or place.end > trigger.start():
+        return False
+    if _REGION_ANAPHOR.search(text, trigger.end(), min(len(text), trigger.end() + 40)):
+        return False  # "withdrew from the region": the anaphor is the object and names this region
+    return not _SUBJECT_GAP.fullmatch(text, place.end, trigger.start())
+
+
+def _inside_a_name(trigger: Hit, mentions: list[MentionRecord]) -> bool:
+    """"Karen National Liberation Army", "Tigray People's Liberation Front": a trigger word wholly inside
+    the name of a group is part of the name ("Israeli warplanes struck" runs past the name, and counts)."""
+    return any(m.start <= trigger.start() and trigger.end() <= m.end and m.entity_type in ("actor", "organisation")
+               for m in mentions)
+
+
+def _still_holding(text: str, trigger: Hit) -> bool:
+    """"still controls X", "remains under the control of": the holder is unchanged."""
+    return bool(_STATUS_QUO.search(text, max(0, trigger.start() - 40), trigger.start())) or \
+        trigger.group().lower().startswith(("still", "remain"))

@@ -18,6 +18,10 @@ _ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?([^,.;:]+)", re.IGNOREC
 _REPORTING_CLAUSE = re.compile(r"(?:^|[,;:]\s*)([^,;:]{3,80}?)\s+(?:say|says|said|told|tell|tells|claim|claims|"
                                r"claimed|reported|reports|stated|announced|confirmed|warned|added)\b",
                                re.IGNORECASE)
+_PRESUPPOSED = re.compile(r"\b(?:since|after|following|before|until)\s+the\s+$", re.IGNORECASE)
+_OF_AFTER = re.compile(r"\s+of\b")
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?\"\u201c\n])\s*$")
+_DATE_AFTER = re.compile(r"\s+\d")
 _REPORTING_AFTER = re.compile(r",\s*(?:said|says|according to|told)\s+([^,.;]{3,60})", re.IGNORECASE)
 
 
@@ -25,23 +29,38 @@ def modality(lexicon: Lexicon, text: str, clause_start: int, trigger_start: int,
              clause_end: int, attributed: bool) -> str:
     """The modality of the event whose trigger is text[trigger_start:trigger_end]."""
     before = text[clause_start:trigger_start]
+    if _PRESUPPOSED.search(text, max(clause_start, trigger_start - 20), trigger_start) and \
+            _OF_AFTER.match(text, trigger_end):
+        # "the largest gain since the capture of X": a past event the sentence takes as given,
+        # whatever the mood of the sentence around it
+        return "reported" if attributed else "asserted"
     near = text[max(clause_start, trigger_start - NEGATION_WINDOW):trigger_start]
     negation = lexicon.modality_before["negated"].search(near)
     if negation and not _NOT_ONLY.search(near[negation.start():]):
         return "negated"
     if lexicon.modality_before["hedged"].search(before):
         return "hedged"
-    if lexicon.modality_before["hypothetical"].search(before):
+    if _modal(lexicon.modality_before["hypothetical"], text, clause_start, trigger_start):
         return "hypothetical"
     # a nominal trigger as subject of a modal verb: "the fall of the city would mean"
-    if lexicon.hypothetical_after.search(text, trigger_end, min(clause_end, trigger_end + 60)):
-        after = text[trigger_end:min(clause_end, trigger_end + 60)]
-        first = lexicon.hypothetical_after.search(after)
-        if first and not re.search(r"\b(?:said|says|told)\b", after[:first.start()]):
-            return "hypothetical"
+    first = _modal(lexicon.hypothetical_after, text, trigger_end, min(clause_end, trigger_end + 60))
+    if first and not re.search(r"\b(?:said|says|told)\b", text[trigger_end:first.start()]):
+        return "hypothetical"
     if lexicon.modality_before["planned"].search(before):
         return "planned"
     return "reported" if attributed else "asserted"
+
+
+def _modal(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first cue of `pattern` in text[start:end] that is not the month May ("captured in May",
+    "on 11 May"): a capitalised "May" is the modal only where it opens a sentence and no date follows."""
+    for found in pattern.finditer(text, start, end):
+        if found.group() != "May":
+            return found
+        opens_sentence = _SENTENCE_OPENING.search(text, max(0, found.start() - 3), found.start())
+        if opens_sentence and not _DATE_AFTER.match(text, found.end()):
+            return found
+    return None
 
 
 def attribution(lexicon: Lexicon, text: str, start: int, end: int, mentions: list[MentionRecord],

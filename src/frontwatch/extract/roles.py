@@ -54,7 +54,8 @@ _ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town
                               r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town|region|area)|there)\b",
                               re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
-                                 r"between|within|over|around|via)\s+(?:the\s+)?$", re.IGNORECASE)
+                                 r"between|within|over|around|via)\s+(?:the\s+)?(?:(?:north|south|east|west)-?"
+                                 r"(?:ern|eastern|western)?\s+|central\s+)?$", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -202,7 +203,7 @@ class RoleFinder:
             return mention.entity_id not in self.media_ids and mention.side not in (None, "other")
         if mention.entity_type == "place" and mention.feature == "COUNTRY":
             # a country acts only as a subject/object, not inside "in Syria", "to Russia"
-            return not _PREPOSITION_BEFORE.search(self.text[max(0, mention.start - 14):mention.start])
+            return not _PREPOSITION_BEFORE.search(self.text[max(0, mention.start - 30):mention.start])
         return False
 
     def actor(self, mention: MentionRecord) -> Actor:
@@ -293,7 +294,8 @@ class RoleFinder:
         t_start, t_end = trigger.start(), trigger.end()
         in_clause = self.mentions_in(clause[0], clause[1])
         # "Israeli warplanes struck": the trigger may begin inside the actor's name (its head noun)
-        before = [m for m in in_clause if (m.end <= t_start or m.start < t_start < m.end) and self.is_actor(m)]
+        before = [m for m in in_clause if (m.end <= t_start or m.start < t_start < m.end) and self.is_actor(m)
+                  and not _supporting(self.text, m)]
         after = [m for m in in_clause if m.start >= t_end and self.is_actor(m)]
         nominal = phrase.split()[-1] in event_class.nominal and bool(re.match(r"\s+of\b", self.text[t_end:t_end + 4]))
         roles = Roles()
@@ -471,7 +473,8 @@ class RoleFinder:
             word = adjective.group(1).lower()
             implied = self.implied_actor("uprising") if _ADJECTIVE_SIDE[word] == "opposition" else None
             return implied or Actor(entity_id=word, name=f"{word} forces", side=_ADJECTIVE_SIDE[word])
-        return None
+        subject = _holding_subject_of(self, start)
+        return self.actor(subject) if subject is not None else None
 
     # ------------------------------------------------------------ places
 
@@ -528,7 +531,7 @@ class RoleFinder:
                     first += 1
             if first < len(after):
                 gap = _PARENTHETICAL.sub(" ", text[t_end:after[first].start])
-                if len(gap.split()) <= 8 and not _STRONG_GAP_STOP.search(gap):
+                if (len(gap.split()) <= 8 or _locates_the_object(gap)) and not _STRONG_GAP_STOP.search(gap):
                     chosen = self._run(after, first)
             if not chosen and before:
                 # "X, ..., after the city fell to Y": an anaphor nearer the trigger than the named place wins
@@ -589,3 +592,46 @@ class RoleFinder:
     def _is_destination(self, place: MentionRecord) -> bool:
         lead = self.text[max(0, place.start - 12):place.start].split()
         return bool(lead) and lead[-1].lower() in self.lexicon.destination_words
+
+
+# "The AA, which has fought the army since 2023, now controls ...": a relative clause between
+# the subject and its holding verb
+_RELATIVE_BEFORE_VERB = re.compile(r",\s*(?:which|who)\b[^.;:]*,\s*(?:(?:now|also|still)\s+)?$", re.IGNORECASE)
+_HOLDING_AT = re.compile(r"(?:now\s+|still\s+)?(?:controls?|holds?|ha(?:s|ve)\s+held)\b", re.IGNORECASE)
+
+
+def _holding_subject_of(finder: RoleFinder, position: int) -> MentionRecord | None:
+    """The subject of a holding verb at `position` when a relative clause separates them: the
+    antecedent of "which"/"who", not the last group named inside the relative clause."""
+    text = finder.text
+    if not _HOLDING_AT.match(text, position):
+        return None
+    opening = max(text.rfind("\n", 0, position), text.rfind(". ", 0, position)) + 1
+    relative = _RELATIVE_BEFORE_VERB.search(text, opening, position)
+    if relative is None:
+        return None
+    subjects = [m for m in finder.mentions_in(opening, relative.start()) if finder.is_actor(m)]
+    return subjects[-1] if subjects else None
+
+
+# "Malian troops backed by Wagner fighters retook X", "troops deployed alongside the army": the backer
+# or the partner named in a modifier of the subject is not the one doing the verb
+_SUPPORT_BEFORE = re.compile(r"\b(?:backed|supported|assisted|aided|helped|reinforced|accompanied)\s+by\s+"
+                             r"(?:the\s+)?$|\b(?:alongside|with\s+the\s+(?:help|support|backing)\s+of|allied\s+"
+                             r"(?:to|with))\s+[^,;:.]{0,40}$", re.IGNORECASE)
+
+
+def _supporting(text: str, mention: MentionRecord) -> bool:
+    """True for a group named as the backer or partner of the subject, not as the subject."""
+    return bool(_SUPPORT_BEFORE.search(text, max(0, mention.start - 60), mention.start))
+
+
+# "captured the headquarters of the military's Western Regional Command in the town of X": a long
+# object ends with the place that locates it
+_OBJECT_LOCATIVE = re.compile(r"[^,;:]*\b(?:in|at)\s+(?:the\s+(?:[\w-]+\s+)?(?:town|city|village|port|district|"
+                              r"township)\s+of\s+)?", re.IGNORECASE)
+
+
+def _locates_the_object(gap: str) -> bool:
+    """True when the words between a verb and a place are its object followed by "in (the town of)"."""
+    return len(gap.split()) <= 14 and bool(_OBJECT_LOCATIVE.fullmatch(gap))
