@@ -259,6 +259,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A URL of an empty database: a SQLite file, or a fresh schema on the PostgreSQL server."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'frontwatch.db'}"
+    return _postgres_test_url(request)
+
+
+@pytest.fixture()
+def postgres_db_url(request: pytest.FixtureRequest) -> str:
+    """Like `db_url`, PostgreSQL only: for tests of what only a server shows (locks, sessions)."""
+    return _postgres_test_url(request)
+
+
+def _postgres_test_url(request: pytest.FixtureRequest) -> str:
     server = request.getfixturevalue("postgres_server")
     if server is None:
         message = (f"no PostgreSQL: set {PG_URL_VARIABLE} or install the server binaries "

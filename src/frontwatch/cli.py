@@ -86,6 +86,8 @@ def ingest(
         "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal).")] = None,
 ) -> None:
     """Read articles and store their document, mention, event and quote records in the database."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from frontwatch.engines.local import progress
     from frontwatch.ingest.readers import iter_sources
     from frontwatch.store import open_database
@@ -101,11 +103,17 @@ def ingest(
     sources = iter_sources(paths, max_doc_bytes=limit)
     enabled = sys.stderr.isatty() if show_progress is None else show_progress
     summary = IngestSummary()
+    failure = None
     with database:
-        ingest_sources(progress(sources, enabled), knowledge, database, summary, inputs=paths, force=force)
+        try:
+            ingest_sources(progress(sources, enabled), knowledge, database, summary, inputs=paths, force=force)
+        except SQLAlchemyError as exc:
+            failure = f"database {database.display_url} failed, batch stopped: {getattr(exc, 'orig', None) or exc}"
     for line in summary.details():
         typer.echo(line, err=True)
     typer.echo(summary.line(), err=True)
+    if failure:
+        _fail(failure)
     raise typer.Exit(1 if summary.failed else 0)
 
 

@@ -159,6 +159,8 @@ def open_database(db: str | None = None, *, upgrade: bool = True) -> Database:
     try:
         if upgrade:
             migrate(database)
+        else:
+            database.engine.connect().close()  # fail here, with a clear message, if it cannot be reached
     except OperationalError as exc:
         database.dispose()
         raise StoreError(f"cannot open database {display_url(url)}: {exc.orig}") from exc

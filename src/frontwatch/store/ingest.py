@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
 
 from frontwatch import __version__
 from frontwatch.engines.local import Summary, process_safely
@@ -77,8 +77,24 @@ def ingest(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase, datab
         status = "finished"
     finally:
         errors = [{"source": skip.source, "reason": skip.reason} for skip in summary.skipped]
-        with database.write() as connection:
-            repository.update_run(connection, summary.run_id, summary.run_counts(), status=status, errors=errors)
+        try:
+            with database.write() as connection:
+                repository.update_run(connection, summary.run_id, summary.run_counts(), status=status,
+                                      errors=errors)
+        except SQLAlchemyError:
+            if status == "finished":
+                raise
+            # the run failed, most likely with its database: keep the error that says why
+
+
+def refused_by_database(exc: DBAPIError) -> bool:
+    """True when the database refused this document's data (a constraint, a value or a size it
+    cannot hold, such as PostgreSQL's limit on indexed values), not when it failed as a whole
+    (connection lost, disk full, locked), which ends the batch."""
+    if isinstance(exc, IntegrityError | DataError):
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""  # psycopg: 22 data, 23 integrity, 54 limits
+    return not exc.connection_invalidated and sqlstate[:2] in ("22", "23", "54")
 
 
 def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, summary: IngestSummary,
@@ -108,9 +124,12 @@ def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, s
                 after.count(outcome, len(records))
                 assert summary.run_id is not None
                 repository.update_run(connection, summary.run_id, after.run_counts())
-    except (IntegrityError, DataError) as exc:
-        # Something in this document the database refuses (e.g. a NUL character on PostgreSQL):
-        # its transaction is rolled back, the batch goes on.
-        summary.skipped.append(Skipped(source=source.source, reason=f"cannot store: {exc.orig}"))
+    except DBAPIError as exc:
+        if not refused_by_database(exc):
+            raise
+        # Something in this document the database refuses: its transaction is rolled back,
+        # the batch goes on.
+        reason = " ".join(str(exc.orig).split())
+        summary.skipped.append(Skipped(source=source.source, reason=f"cannot store: {reason}"))
         return
     summary.count(outcome, len(records))

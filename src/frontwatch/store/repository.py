@@ -32,6 +32,9 @@ from frontwatch.store.schema import documents, events, ingest_runs, mentions, qu
 # Rows fetched per round trip when streaming.
 STREAM_BATCH = 500
 
+# Article keys longer than this are stored as their digest (see article_key).
+MAX_KEY_CHARS = 512
+
 StoreOutcome = Literal["stored", "replaced", "unchanged"]
 
 
@@ -47,9 +50,11 @@ def article_key(source: SourceDocument) -> str:
     """What makes two versions the same article: the corpus id when the input gave one, else the
     URL, else the content-derived doc_id (so an edited file without either is a new document)."""
     doc_id = source_doc_id(source)
-    if source.url and doc_id == make_doc_id(source.text):
-        return f"url:{source.url}"
-    return f"id:{doc_id}"
+    key = f"url:{source.url}" if source.url and doc_id == make_doc_id(source.text) else f"id:{doc_id}"
+    if len(key) > MAX_KEY_CHARS:
+        # PostgreSQL cannot index very long values; a digest identifies the article as well
+        key = "sha256:" + hashlib.sha256(key.encode("utf-8", errors="surrogatepass")).hexdigest()
+    return key
 
 
 def source_sha256(source: SourceDocument) -> str:
