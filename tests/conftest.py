@@ -181,7 +181,7 @@ class _ThrowawayCluster:
         self.log = self.directory / "server.log"
         self.as_user: list[str] = []
         if os.geteuid() == 0:
-            runuser = shutil.which("runuser")
+            runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin:/usr/bin:/bin")
             if runuser is None:
                 raise RuntimeError("running as root and `runuser` is missing: cannot start postgres as a user")
             self.as_user = [runuser, "-u", "postgres", "--"]
