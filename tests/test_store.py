@@ -311,3 +311,27 @@ def test_ingest_runs_record_counts_and_errors(database: Database) -> None:
     assert (row.status, row.documents_read, row.documents_skipped) == ("finished", 3, 1)
     assert row.errors == [{"source": "inbox/bad.txt", "reason": "empty"}] and row.inputs == ["inbox/"]
     assert row.finished_at is not None and row.finished_at >= row.started_at
+
+
+def test_ingest_streams_and_commits_each_document_before_reading_the_next(
+        database: Database, kb: KnowledgeBase, corpus: list) -> None:
+    from frontwatch.records import Skipped
+    from frontwatch.store.ingest import IngestSummary, ingest
+
+    seen_committed: list[int] = []
+
+    def sources():  # type: ignore[no-untyped-def]
+        for index, (source, _) in enumerate(corpus[:5]):
+            if index == 2:
+                yield Skipped(source="bad.txt", reason="empty")
+            seen_committed.append(row_counts(database)["documents"])  # another connection's view
+            yield source
+
+    summary = IngestSummary()
+    ingest(sources(), kb, database, summary, inputs=["corpus/"])
+    assert seen_committed == [0, 1, 2, 3, 4]  # pulled one at a time, each stored for good before the next
+    assert (summary.documents, summary.stored, len(summary.skipped)) == (5, 5, 1)
+    with database.read() as connection:
+        run = repository.runs(connection)[0]
+    assert (run.status, run.documents_stored, run.documents_skipped) == ("finished", 5, 1)
+    assert run.errors == [{"source": "bad.txt", "reason": "empty"}]

@@ -139,6 +139,19 @@ def test_a_document_the_database_refuses_is_skipped_and_the_batch_goes_on(tmp_pa
         assert f"skipped {feed}:1: cannot store" in result.stderr
 
 
+def test_a_field_that_is_not_valid_unicode_is_skipped_and_the_batch_goes_on(tmp_path: Path, db_url: str) -> None:
+    feed = tmp_path / "feed.jsonl"
+    # a lone surrogate escape is valid JSON but no UTF-8 database can hold it
+    write_feed(feed, [{**FEED[0], "title": "Shelling \ud800 Manbij"}, FEED[1]])  # json.dumps escapes it
+    assert "\\ud800" in feed.read_text(encoding="utf-8")
+    result = frontwatch("ingest", str(feed), "--db", db_url)
+    assert result.returncode == 1, result.stderr
+    assert f"skipped {feed}:1: cannot store:" in result.stderr and "Traceback" not in result.stderr
+    with open_database(db_url) as database, database.read() as connection:
+        assert repository.get_document(connection, "feed-2") is not None
+        assert repository.counts(connection)["documents"] == 1
+
+
 def test_db_upgrade_and_info(inbox: Path, db_url: str) -> None:
     upgraded = frontwatch("db", "upgrade", "--db", db_url)
     assert upgraded.returncode == 0 and "schema 0001 (current)" in upgraded.stdout

@@ -132,4 +132,10 @@ def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, s
         reason = " ".join(str(exc.orig).split())
         summary.skipped.append(Skipped(source=source.source, reason=f"cannot store: {reason}"))
         return
+    except UnicodeEncodeError as exc:
+        # a lone surrogate (JSON "\ud800") survives into a field: no database encoding can hold it
+        around = exc.object[max(0, exc.start - 20):exc.end + 20]
+        reason = f"cannot store: {around!a} is not valid Unicode ({exc.reason})"
+        summary.skipped.append(Skipped(source=source.source, reason=reason))
+        return
     summary.count(outcome, len(records))
