@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, CursorResult, Row, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, CursorResult, Row, bindparam, delete, func, insert, or_, select, update
 
 from frontwatch.ingest.metadata import make_doc_id
 from frontwatch.records import (
@@ -76,14 +76,22 @@ class StoredVersion:
     source_sha256: str
 
 
+# Statements used once per document are built once (building them costs more than running them).
+_FIND = (select(documents.c.id, documents.c.doc_id, documents.c.article_key, documents.c.source_sha256)
+         .where(or_(documents.c.article_key == bindparam("key"), documents.c.doc_id == bindparam("doc_id"))))
+_FIND_LOCKED = _FIND.with_for_update()
+_INSERT = {table: insert(table) for table in (documents, mentions, events, quotes)}
+_DELETE_CHILDREN = [delete(table).where(table.c.document_id == bindparam("document_id"))
+                    for table in (mentions, events, quotes)]
+_UPDATE_DOCUMENT = update(documents).where(documents.c.id == bindparam("document_row"))
+_UPDATE_RUN = update(ingest_runs).where(ingest_runs.c.id == bindparam("run_row"))
+_DOC_ID_TAKEN = select(documents.c.id).where(documents.c.doc_id == bindparam("doc_id"))
+
+
 def find_stored(connection: Connection, key: str, doc_id: str, *, lock: bool = False) -> StoredVersion | None:
     """The stored version of the article `key` or, failing that, the document with `doc_id`
     (the same text under another key). `lock` holds the row until the transaction ends."""
-    query = (select(documents.c.id, documents.c.doc_id, documents.c.article_key, documents.c.source_sha256)
-             .where(or_(documents.c.article_key == key, documents.c.doc_id == doc_id)))
-    if lock:
-        query = query.with_for_update()
-    found = connection.execute(query).all()
+    found = connection.execute(_FIND_LOCKED if lock else _FIND, {"key": key, "doc_id": doc_id}).all()
     if not found:
         return None
     best = next((row for row in found if row.article_key == key), found[0])
@@ -129,12 +137,12 @@ def store_document(connection: Connection, records: Sequence[OutputRecord], prov
         "stored_at": _now(),
     }
     if stored is None:
-        document_id = _inserted_id(connection.execute(insert(documents).values(**values)))
+        document_id = _inserted_id(connection.execute(_INSERT[documents], values))
     else:
         document_id = stored.id
-        for table in (mentions, events, quotes):
-            connection.execute(delete(table).where(table.c.document_id == document_id))
-        connection.execute(update(documents).where(documents.c.id == document_id).values(**values))
+        for statement in _DELETE_CHILDREN:
+            connection.execute(statement, {"document_id": document_id})
+        connection.execute(_UPDATE_DOCUMENT, {**values, "document_row": document_id})
     _insert_children(connection, document_id, records[1:])
     return "stored" if stored is None else "replaced"
 
@@ -146,7 +154,7 @@ def _inserted_id(result: CursorResult[Any]) -> int:
 
 
 def _doc_id_taken(connection: Connection, doc_id: str) -> bool:
-    return connection.execute(select(documents.c.id).where(documents.c.doc_id == doc_id)).first() is not None
+    return connection.execute(_DOC_ID_TAKEN, {"doc_id": doc_id}).first() is not None
 
 
 def _insert_children(connection: Connection, document_id: int, records: Sequence[OutputRecord]) -> None:
@@ -164,7 +172,7 @@ def _insert_children(connection: Connection, document_id: int, records: Sequence
         if batch:
             for row in batch:
                 row["document_id"] = document_id
-            connection.execute(insert(table), batch)
+            connection.execute(_INSERT[table], batch)
 
 
 def _now() -> datetime.datetime:
@@ -191,7 +199,7 @@ def update_run(connection: Connection, run_id: int, counts: dict[str, int], *,
         values["finished_at"] = _now()
     if errors is not None:
         values["errors"] = errors
-    connection.execute(update(ingest_runs).where(ingest_runs.c.id == run_id).values(**values))
+    connection.execute(_UPDATE_RUN, {**values, "run_row": run_id})
 
 
 def runs(connection: Connection, limit: int = 10) -> list[Row[Any]]:
