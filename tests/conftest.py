@@ -276,7 +276,28 @@ def _postgres_test_url(request: pytest.FixtureRequest) -> str:
         if _postgres_required():
             pytest.fail(message)
         pytest.skip(message)
-    return _postgres_schema_url(server, f"fw_test_{os.getpid()}_{next(_schema_counter)}")
+    name = f"fw_test_{os.getpid()}_{next(_schema_counter)}"
+    url = _postgres_schema_url(server, name)
+    request.addfinalizer(lambda: _drop_postgres_schema(server, name))
+    return url
+
+
+def _drop_postgres_schema(server: str, name: str) -> None:
+    """Leave a server we were given (FRONTWATCH_TEST_PG_URL) as we found it."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from frontwatch.store.db import resolve_url
+
+    engine = create_engine(resolve_url(server))
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    except SQLAlchemyError:
+        pass  # a connection left open by the test holds a lock: the schema stays, named for this run
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture()
