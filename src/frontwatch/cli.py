@@ -16,8 +16,13 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Frontwatch: sourced, geocoded situation pictures from conflict news.")
 kb_app = typer.Typer(no_args_is_help=True, help="Inspect and build the knowledge base index.")
 app.add_typer(kb_app, name="kb")
+db_app = typer.Typer(no_args_is_help=True, help="Inspect and upgrade the database.")
+app.add_typer(db_app, name="db")
 
 KbOption = Annotated[list[Path] | None, typer.Option("--kb", help="Extra KB directory (repeatable).")]
+DbOption = Annotated[str | None, typer.Option(
+    "--db", help="Database: a SQLite file path, sqlite:///PATH or postgresql://... "
+                 "(default: FRONTWATCH_DB, else frontwatch.db in the user data directory).")]
 
 
 def _fail(message: str) -> None:
@@ -66,6 +71,49 @@ def extract(
     for line in summary.details():
         typer.echo(line, err=True)
     typer.echo(summary.line(), err=True)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    db: DbOption = None,
+    kb: KbOption = None,
+    max_doc_mb: Annotated[float | None, typer.Option(help="Skip documents larger than this (MB).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Process and store again documents stored unchanged (e.g. after a KB update).")] = False,
+    show_progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal).")] = None,
+) -> None:
+    """Read articles and store their document, mention, event and quote records in the database."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from frontwatch.engines.local import progress
+    from frontwatch.ingest.readers import iter_sources
+    from frontwatch.store import open_database
+    from frontwatch.store.ingest import IngestSummary
+    from frontwatch.store.ingest import ingest as ingest_sources
+
+    try:
+        knowledge = _load_kb(kb)
+        database = open_database(db)
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    limit = int((max_doc_mb or config.max_doc_mb()) * 1_000_000)
+    sources = iter_sources(paths, max_doc_bytes=limit)
+    enabled = sys.stderr.isatty() if show_progress is None else show_progress
+    summary = IngestSummary()
+    failure = None
+    with database:
+        try:
+            ingest_sources(progress(sources, enabled), knowledge, database, summary, inputs=paths, force=force)
+        except SQLAlchemyError as exc:
+            failure = f"database {database.display_url} failed, batch stopped: {getattr(exc, 'orig', None) or exc}"
+    for line in summary.details():
+        typer.echo(line, err=True)
+    typer.echo(summary.line(), err=True)
+    if failure:
+        _fail(failure)
     raise typer.Exit(1 if summary.failed else 0)
 
 
@@ -124,6 +172,40 @@ def kb_info(kb: KbOption = None) -> None:
     typer.echo(f"names: {len(knowledge.names)}")
     typer.echo(f"cache: {cache_dir()} (digest {knowledge.digest})")
     typer.echo(f"loaded in {seconds:.2f} s")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create the database or bring its schema up to this version (also done on every open)."""
+    from frontwatch.store import open_database
+    from frontwatch.store.db import current_revision
+
+    try:
+        with open_database(db) as database:
+            typer.echo(f"{database.display_url}: schema {current_revision(database)} (current)")
+    except FrontwatchError as exc:
+        _fail(str(exc))
+
+
+@db_app.command("info")
+def db_info(db: DbOption = None) -> None:
+    """Print where the database is, its schema version and how many records it holds."""
+    from frontwatch.store import open_database
+    from frontwatch.store.db import display_url, resolve_url
+    from frontwatch.store.info import database_info
+
+    try:
+        url = resolve_url(db)
+        if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+            typer.echo(f"database: {display_url(url)}")
+            typer.echo("not created yet (frontwatch ingest or frontwatch db upgrade creates it)")
+            return
+        with open_database(db, upgrade=False) as database:
+            info = database_info(database)
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    for line in info.lines():
+        typer.echo(line)
 
 
 def main() -> None:

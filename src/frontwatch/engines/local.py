@@ -50,20 +50,23 @@ def run(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase, summary:
     """Process every source, recording skips (unreadable input, or a document that
     made the extractor fail) in `summary` instead of stopping."""
     for item in sources:
-        if isinstance(item, Skipped):
-            summary.skipped.append(item)
-            continue
-        try:
-            records = process(item, kb, events=events)
-        except FrontwatchError as exc:
-            summary.skipped.append(Skipped(source=item.source, reason=str(exc)))
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad document must not end the batch
-            summary.skipped.append(Skipped(source=item.source, reason=f"internal error: {type(exc).__name__}: {exc}"))
+        result = item if isinstance(item, Skipped) else process_safely(item, kb, events=events)
+        if isinstance(result, Skipped):
+            summary.skipped.append(result)
             continue
         summary.documents += 1
-        summary.records += len(records)
-        yield from records
+        summary.records += len(result)
+        yield from result
+
+
+def process_safely(source: SourceDocument, kb: KnowledgeBase, *, events: bool = True) -> list[OutputRecord] | Skipped:
+    """`process()`, with a failure turned into a Skipped that names the source."""
+    try:
+        return process(source, kb, events=events)
+    except FrontwatchError as exc:
+        return Skipped(source=source.source, reason=str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad document must not end the batch
+        return Skipped(source=source.source, reason=f"internal error: {type(exc).__name__}: {exc}")
 
 
 def write_jsonl(records: Iterable[OutputRecord], out: IO[str]) -> None:

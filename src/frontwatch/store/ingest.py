@@ -1,0 +1,135 @@
+"""`frontwatch ingest`: run the per-document function over a stream of sources and store
+each document's records in one transaction.
+
+Promises (docs/storage.md; tests/test_store_ingest.py and tests/test_store_kill.py prove them):
+- streaming: one document in memory at a time;
+- idempotent: a source already stored unchanged is not processed again;
+- atomic per document: a new article, or a new version replacing the old one, is committed
+  whole or not at all, so a run killed half-way leaves only complete documents;
+- bad input never ends the batch: it is reported per file (and stored with the run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
+
+from frontwatch import __version__
+from frontwatch.engines.local import Summary, process_safely
+from frontwatch.kb.index import KnowledgeBase
+from frontwatch.records import Skipped, SourceDocument
+from frontwatch.store import repository
+from frontwatch.store.db import Database
+from frontwatch.store.repository import Provenance, StoreOutcome
+
+
+@dataclass
+class IngestSummary(Summary):
+    """The extract summary (documents read, skipped, records written) plus what was stored."""
+
+    stored: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    run_id: int | None = None
+
+    def line(self) -> str:
+        return (f"{super().line()}; stored {self.stored} new, replaced {self.replaced}, "
+                f"unchanged {self.unchanged}")
+
+    def run_counts(self) -> dict[str, int]:
+        """The counts as the ingest_runs table holds them."""
+        return {
+            "documents_read": self.documents,
+            "documents_stored": self.stored,
+            "documents_replaced": self.replaced,
+            "documents_unchanged": self.unchanged,
+            "documents_skipped": len(self.skipped),
+            "records_written": self.records,
+        }
+
+    def count(self, outcome: StoreOutcome, records: int) -> None:
+        self.documents += 1
+        if outcome == "unchanged":
+            self.unchanged += 1
+            return
+        self.records += records
+        if outcome == "stored":
+            self.stored += 1
+        else:
+            self.replaced += 1
+
+
+def ingest(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase, database: Database,
+           summary: IngestSummary, *, inputs: Sequence[str] = (), force: bool = False) -> None:
+    """Process and store every source, recording what happened in `summary` and in a row
+    of `ingest_runs`. `force` re-processes sources that are stored unchanged."""
+    with database.write() as connection:
+        summary.run_id = repository.start_run(connection, inputs, __version__, kb.digest or None)
+    status = "failed"
+    try:
+        for item in sources:
+            if isinstance(item, Skipped):
+                summary.skipped.append(item)
+                continue
+            _ingest_one(item, kb, database, summary, force)
+        status = "finished"
+    finally:
+        errors = [{"source": skip.source, "reason": skip.reason} for skip in summary.skipped]
+        try:
+            with database.write() as connection:
+                repository.update_run(connection, summary.run_id, summary.run_counts(), status=status,
+                                      errors=errors)
+        except SQLAlchemyError:
+            if status == "finished":
+                raise
+            # the run failed, most likely with its database: keep the error that says why
+
+
+def refused_by_database(exc: DBAPIError) -> bool:
+    """True when the database refused this document's data (a constraint, a value or a size it
+    cannot hold, such as PostgreSQL's limit on indexed values), not when it failed as a whole
+    (connection lost, disk full, locked), which ends the batch."""
+    if isinstance(exc, IntegrityError | DataError):
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None) or ""  # psycopg: 22 data, 23 integrity, 54 limits
+    return not exc.connection_invalidated and sqlstate[:2] in ("22", "23", "54")
+
+
+def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, summary: IngestSummary,
+                force: bool) -> None:
+    key = repository.article_key(source)
+    digest = repository.source_sha256(source)
+    if not force:
+        # Checked before processing, so re-running an ingest over stored input costs one query
+        # per document. store_document checks again under lock (another ingest may be running).
+        with database.read() as connection:
+            stored = repository.find_stored(connection, key, repository.source_doc_id(source))
+        if stored is not None and (stored.article_key != key or stored.source_sha256 == digest):
+            summary.count("unchanged", 0)
+            return
+    records = process_safely(source, kb)
+    if isinstance(records, Skipped):
+        summary.skipped.append(records)
+        return
+    provenance = Provenance(source_sha256=digest, article_key=key, kb_digest=kb.digest or None,
+                            run_id=summary.run_id)
+    try:
+        with database.write() as connection:
+            outcome = repository.store_document(connection, records, provenance, force=force)
+            if outcome != "unchanged":
+                # The run's counts move in the same transaction as the document they count.
+                after = replace(summary)
+                after.count(outcome, len(records))
+                assert summary.run_id is not None
+                repository.update_run(connection, summary.run_id, after.run_counts())
+    except DBAPIError as exc:
+        if not refused_by_database(exc):
+            raise
+        # Something in this document the database refuses: its transaction is rolled back,
+        # the batch goes on.
+        reason = " ".join(str(exc.orig).split())
+        summary.skipped.append(Skipped(source=source.source, reason=f"cannot store: {reason}"))
+        return
+    summary.count(outcome, len(records))
