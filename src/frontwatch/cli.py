@@ -158,6 +158,142 @@ def classify(
     raise typer.Exit(1 if failed else 0)
 
 
+AsOfOption = Annotated[str | None, typer.Option(
+    "--as-of", help="Picture as of this date (YYYY-MM-DD); only documents published by then count.")]
+
+
+def _as_of(value: str | None):  # type: ignore[no-untyped-def]
+    import datetime
+
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD)")
+
+
+def _stored_picture(db: str | None, kb: list[Path] | None, as_of: str | None):  # type: ignore[no-untyped-def]
+    from frontwatch.fuse.stored import stored_picture
+    from frontwatch.store import open_database
+
+    when = _as_of(as_of)
+    try:
+        knowledge = _load_kb(kb)
+        with open_database(db) as database:
+            return stored_picture(database, knowledge, as_of=when, kb_dirs=config.extra_kb_dirs(kb))
+    except FrontwatchError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def situation(
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    output_format: Annotated[str, typer.Option("--format", help="table, json or geojson.")] = "table",
+    kb: KbOption = None,
+) -> None:
+    """Who controls which place (with status, basis and sources), corridors and contradictions."""
+    from frontwatch.report.tables import SITUATION_FORMATS, format_situation
+
+    if output_format not in SITUATION_FORMATS:
+        _fail(f"unknown --format {output_format!r} (supported: {', '.join(SITUATION_FORMATS)})")
+    stored = _stored_picture(db, kb, as_of)
+    typer.echo(format_situation(stored.picture, output_format))
+
+
+@app.command()
+def brief(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Write the briefing here (.html or .md).")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    kb: KbOption = None,
+) -> None:
+    """Write a sourced situation briefing: every sentence cites the spans it rests on."""
+    from frontwatch.report.briefing import build_briefing, write_briefing
+
+    if out.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
+        _fail(f"{out}: the briefing is written as .html or .md")
+    stored = _stored_picture(db, kb, as_of)
+    briefing = build_briefing(stored.picture, stored.documents, stored.quotes)
+    try:
+        write_briefing(briefing, out)
+    except OSError as exc:
+        _fail(f"{out}: cannot write ({exc.strerror})")
+    cited = sum(len(s.sentences) for s in briefing.sections)
+    typer.echo(f"briefing written to {out} ({cited} sentences, {len(briefing.sources)} cited spans)", err=True)
+
+
+@app.command()
+def export(
+    output_format: Annotated[str, typer.Option("--format", help="jsonl, acled-csv, geojson or plover.")] = "jsonl",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of stdout.")] = None,
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    kb: KbOption = None,
+) -> None:
+    """Export the fused picture: incidents, control, contradictions, corridors."""
+    from frontwatch.export.formats import FORMATS, export_lines
+
+    if output_format not in FORMATS:
+        _fail(f"unknown --format {output_format!r} (supported: {', '.join(FORMATS)})")
+    stored = _stored_picture(db, kb, as_of)
+    try:
+        handle = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        _fail(f"{out}: cannot write ({exc.strerror})")
+    try:
+        for chunk in export_lines(stored.picture, output_format):
+            handle.write(chunk)
+    finally:
+        if out:
+            handle.close()
+
+
+@app.command()
+def demo(
+    examples: Annotated[Path, typer.Option(help="Directory of example articles.")] = Path("examples"),
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the briefing.")] = Path(
+        "frontwatch-briefing.html"),
+    kb: KbOption = None,
+) -> None:
+    """Ingest the bundled examples, print the situation and write a briefing.
+
+    Uses the same database as `serve` and `situation` (FRONTWATCH_DB or the default), so
+    `frontwatch serve` afterwards shows the demo; ingesting is idempotent, so running it
+    again stores nothing twice."""
+    from frontwatch.engines.local import progress
+    from frontwatch.ingest.readers import iter_sources
+    from frontwatch.report.briefing import build_briefing, write_briefing
+    from frontwatch.report.tables import format_situation
+    from frontwatch.store import open_database
+    from frontwatch.store.ingest import IngestSummary
+    from frontwatch.store.ingest import ingest as ingest_sources
+
+    if not examples.is_dir():
+        _fail(f"{examples}: no such directory (run from the repository root, or pass --examples DIR)")
+    summary = IngestSummary()
+    try:
+        knowledge = _load_kb(kb)
+        with open_database(db) as database:
+            ingest_sources(progress(iter_sources([str(examples)]), False), knowledge, database, summary,
+                           inputs=[str(examples)])
+            typer.echo(summary.line(), err=True)
+            from frontwatch.fuse.stored import stored_picture
+
+            stored = stored_picture(database, knowledge, kb_dirs=config.extra_kb_dirs(kb))
+            location = database.display_url
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    typer.echo(format_situation(stored.picture, "table"))
+    write_briefing(build_briefing(stored.picture, stored.documents, stored.quotes), out)
+    typer.echo("")
+    typer.echo(f"database: {location}")
+    typer.echo(f"briefing: {out.resolve()}")
+    raise typer.Exit(1 if summary.failed else 0)
+
+
 @kb_app.command("info")
 def kb_info(kb: KbOption = None) -> None:
     """Build or load the KB index and print its size and load time."""
