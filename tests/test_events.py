@@ -299,3 +299,43 @@ def test_a_noun_subject_of_an_attack_verb_needs_no_place(extract) -> None:  # ty
 def test_a_verb_before_parts_is_not_a_weapon_compound(extract) -> None:  # type: ignore[no-untyped-def]
     result = extract("Al-Shabaab fighters, who have besieged parts of Baidoa, Somalia, since June, denied the claim.")
     assert _events(result, "Armed clash")
+
+
+def test_the_month_may_is_not_a_modal(extract) -> None:  # type: ignore[no-untyped-def]
+    """"which the army recaptured in May": the month, not the hypothetical "may"."""
+    result = extract("In Maiduguri, which the Nigerian army recaptured in May, soldiers arrested six men on Sunday.")
+    arrests = _events(result, "Arrests")
+    assert arrests and arrests[0].modality == "asserted"
+
+
+def test_a_negation_stays_inside_its_clause(extract) -> None:  # type: ignore[no-untyped-def]
+    """"X, which is not a party to the conflict, has withdrawn": the relative clause holds the negation."""
+    result = extract("The Somali army, which is not a party to the dispute, has withdrawn from Beledweyne.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].modality == "asserted"
+
+
+def test_no_plans_to_negates_and_is_to_be_plans(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The Turkish army said it had no plans to capture Manbij. "
+                     "Its units are to be merged into the Syrian National Army.")
+    captures = _events(result, "Non-state actor overtakes territory")
+    assert captures and captures[0].modality == "negated"
+    merged = _events(result, "Change to group/activity")
+    assert merged and merged[0].modality == "planned"
+
+
+def test_the_main_clause_of_a_conditional_is_hypothetical(extract) -> None:  # type: ignore[no-untyped-def]
+    """"If ..., the protests will spread" and "... ready to deploy troops if a truce holds"."""
+    result = extract('"If the soldiers keep firing, the protests will spread," an organiser in Lagos said. '
+                     "Nigeria is ready to deploy more troops to Maiduguri if a truce is agreed.")
+    protests = _events(result, "Peaceful protest")
+    assert protests and all(e.modality == "hypothetical" for e in protests)
+    deployments = [e for e in _events(result, "Other") if e.plover.type == "MOBILIZE"]
+    assert deployments and deployments[0].modality == "hypothetical"
+
+
+def test_a_trigger_word_inside_a_name_is_no_event(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Sudan Liberation Movement": the name of a group, not a liberation of a place."""
+    result = extract("Sudan Liberation Movement fighters clashed with the RSF near Tawila on Monday.")
+    assert not _events(result, "Non-state actor overtakes territory")
+    assert _events(result, "Armed clash")

@@ -71,6 +71,10 @@ class EventFinder:
                                 dateline_end=dateline.end() if dateline else 0)
         self.media_ids = self.roles.media_ids
         self.seen_classes: set[str] = set()
+        # name spans, to skip a trigger word that is part of a name ("Karen National Liberation Army")
+        names = sorted((m.start, m.end) for m in mentions if m.entity_type != "place" or " " in m.surface)
+        self.name_starts = [start for start, _ in names]
+        self.name_ends = [end for _, end in names]
 
     def find(self, sentences: list[Sentence], glued_starts: set[int]) -> list[EventRecord]:
         events: list[EventRecord] = []
@@ -104,7 +108,8 @@ class EventFinder:
                         trigger.start() - sentence_hits[number - 1].end() <= 12 and \
                         self._class_of(sentence_hits[number - 1]) in _WEAPON_CLASSES:
                     continue  # "shells struck the camp": the weapon noun already says what happened
-                if any(s <= trigger.start() < e for s, e in idioms) or self._not_an_event(sentence, trigger):
+                if any(s <= trigger.start() < e for s, e in idioms) or self._in_name(trigger) or \
+                        self._not_an_event(sentence, trigger):
                     continue
                 spec: Trigger = self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())]
                 if spec.negated and following is not None and following.start() - trigger.end() <= 50:
@@ -147,6 +152,16 @@ class EventFinder:
                           or e.control_change is None and e.sub_event_type not in TERRITORIAL_SUBS)
             self.roles.end_sentence(sentence, inside)
         return events
+
+    def _in_name(self, trigger: Hit) -> bool:
+        """The trigger lies inside a longer name ("Sudan Liberation Movement", "Arms Control Association")."""
+        index = bisect_left(self.name_starts, trigger.start() + 1) - 1
+        while index >= 0 and trigger.start() - self.name_starts[index] < 200:
+            start, end = self.name_starts[index], self.name_ends[index]
+            if start <= trigger.start() and trigger.end() <= end and end - start > trigger.end() - trigger.start():
+                return True
+            index -= 1
+        return False
 
     def _nominal(self, event_class: EventClass, trigger: Hit) -> bool:
         return trigger.group().lower().split()[-1] in event_class.nominal and bool(
@@ -194,7 +209,8 @@ class EventFinder:
                 trigger.group().lower() in _ATTACK_VERBS and self.roles.is_state_actor(actor1):
             event_class = self._class("air_strike")  # a state attacking across a border does so from the air
         mood = "negated" if negated else find_modality(self.lexicon, self.text, clause[0], trigger.start(),
-                                                       trigger.end(), sentence.end, attribution is not None)
+                                                       trigger.end(), sentence.end, attribution is not None,
+                                                       sentence.start)
         sub = event_class.sub_event_type
         if event_class.government_sub_event_type and actor1 is not None and actor1.side == "government":
             sub = event_class.government_sub_event_type

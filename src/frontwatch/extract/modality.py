@@ -19,29 +19,58 @@ _REPORTING_CLAUSE = re.compile(r"(?:^|[,;:]\s*)([^,;:]{3,80}?)\s+(?:say|says|sai
                                r"claimed|reported|reports|stated|announced|confirmed|warned|added)\b",
                                re.IGNORECASE)
 _REPORTING_AFTER = re.compile(r",\s*(?:said|says|according to|told)\s+([^,.;]{3,60})", re.IGNORECASE)
+# a negation does not reach past the start of another clause: "X, which is not a party to the fighting,
+# has pulled back", "it does not change the map in Darfur, where the RSF is still on the offensive"
+_CLAUSE_BREAK = re.compile(r"(?:,|;|:|\b(?:while|whereas|where|when|which|who|because|but)\b)", re.IGNORECASE)
+
+# a sentence opening with a conditional clause ("If X, <trigger>"; a quote mark may open it)
+_IF_FIRST = re.compile(r"[\"'“‘\s]*(?:if|unless)\b[^,;:.\"”]{2,120},", re.IGNORECASE)
+# a conditional clause after the trigger ("deploy troops if a ceasefire is reached"), not "even if", "as if"
+_IF_AFTER = re.compile(r"(?<!even )(?<!as )\b(?:if|unless)\s+(?!any\b|not\b|so\b|necessary\b|needed\b)\w",
+                       re.IGNORECASE)
+
+
+def _cue(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first cue in text that is not a month name ("captured in May": the month, not the modal)."""
+    for found in pattern.finditer(text):
+        if found.group() == "May" and found.start() > 0:
+            continue
+        return found
+    return None
 
 
 def modality(lexicon: Lexicon, text: str, clause_start: int, trigger_start: int, trigger_end: int,
-             clause_end: int, attributed: bool) -> str:
-    """The modality of the event whose trigger is text[trigger_start:trigger_end]."""
+             clause_end: int, attributed: bool, sentence_start: int | None = None) -> str:
+    """The modality of the event whose trigger is text[trigger_start:trigger_end]
+    (`clause_end` is the end of the sentence; `sentence_start` lets a conditional clause reach the trigger)."""
     before = text[clause_start:trigger_start]
     near = text[max(clause_start, trigger_start - NEGATION_WINDOW):trigger_start]
     negation = lexicon.modality_before["negated"].search(near)
-    if negation and not _NOT_ONLY.search(near[negation.start():]):
+    if negation and not _NOT_ONLY.search(near[negation.start():]) and not _CLAUSE_BREAK.search(near, negation.end()):
         return "negated"
     if lexicon.modality_before["hedged"].search(before):
         return "hedged"
-    if lexicon.modality_before["hypothetical"].search(before):
+    if _cue(lexicon.modality_before["hypothetical"], before):
         return "hypothetical"
     # a nominal trigger as subject of a modal verb: "the fall of the city would mean"
     if lexicon.hypothetical_after.search(text, trigger_end, min(clause_end, trigger_end + 60)):
         after = text[trigger_end:min(clause_end, trigger_end + 60)]
-        first = lexicon.hypothetical_after.search(after)
+        first = _cue(lexicon.hypothetical_after, after)
         if first and not re.search(r"\b(?:said|says|told)\b", after[:first.start()]):
             return "hypothetical"
+    if sentence_start is not None and _conditional(text, sentence_start, trigger_start, trigger_end, clause_end):
+        return "hypothetical"
     if lexicon.modality_before["planned"].search(before):
         return "planned"
     return "reported" if attributed else "asserted"
+
+
+def _conditional(text: str, sentence_start: int, trigger_start: int, trigger_end: int, sentence_end: int) -> bool:
+    """The main clause of a conditional: "If the police keep shooting, the protests will grow",
+    "Lebanon is ready to deploy troops if a ceasefire is reached"."""
+    if _IF_FIRST.match(text, sentence_start, trigger_start):
+        return True
+    return bool(_IF_AFTER.search(text, trigger_end, sentence_end))
 
 
 def attribution(lexicon: Lexicon, text: str, start: int, end: int, mentions: list[MentionRecord],
