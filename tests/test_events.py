@@ -339,3 +339,55 @@ def test_a_trigger_word_inside_a_name_is_no_event(extract) -> None:  # type: ign
     result = extract("Sudan Liberation Movement fighters clashed with the RSF near Tawila on Monday.")
     assert not _events(result, "Non-state actor overtakes territory")
     assert _events(result, "Armed clash")
+
+
+def test_taking_part_and_taking_effect_are_no_captures(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Wagner fighters took part in the assault on Menaka on Monday. "
+                     "In Gao, police detained four men under a curfew that took effect on Sunday.")
+    assert not _events(result, "Non-state actor overtakes territory")
+    assert not _events(result, "Government regains territory")
+
+
+def test_a_rally_as_an_audience_is_no_protest(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Abdel Fattah al-Burhan told a rally in Port Sudan that the army would retake Nyala.")
+    assert not _events(result, "Peaceful protest")
+
+
+def test_the_desert_is_not_a_desertion(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("A roadside bomb killed three soldiers in the desert of Anbar on Tuesday.")
+    assert not _events(result, "Change to group/activity")
+    assert _events(result, "Remote explosive/landmine/IED")
+
+
+def test_an_ability_to_attack_is_no_attack(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The raids were meant to degrade the militia's ability to attack ships in the Red Sea.")
+    assert not _events(result, "Armed clash")
+
+
+def test_driving_a_car_bomb_into_a_target_is_a_suicide_bombing(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Menaka, an attacker drove a truck packed with explosives into the wall of the army base.")
+    assert _events(result, "Suicide bomb")
+    assert not _events(result, "Non-state actor overtakes territory")
+
+
+def test_an_attempt_to_storm_a_place_is_an_attack(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("JNIM fighters tried to storm Boulkessi on Monday.")
+    assert _events(result, "Armed clash")
+    assert not [e for e in result.events if e.control_change is not None]
+
+
+def test_entering_the_outskirts_is_fighting_not_a_capture(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("RSF fighters entered the outskirts of Kosti on Monday, residents said.")
+    assert _events(result, "Armed clash")
+    assert not _events(result, "Non-state actor overtakes territory")
+
+
+def test_breaking_a_ceasefire_is_no_agreement(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The TNLA, which broke a truce in June, shelled Lashio on Friday.")
+    assert not _events(result, "Agreement")
+    assert _events(result, "Shelling/artillery/missile attack")
+
+
+def test_a_weapon_named_for_its_range_is_not_fired(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("With the bridge lost, Sennar lies within range of heavy artillery, residents said.")
+    assert not _events(result, "Shelling/artillery/missile attack")

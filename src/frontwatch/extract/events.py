@@ -31,6 +31,11 @@ _CONCRETE = {"looting", "withdrawal", "civilian_attack", "abduction", "arrests",
              "protest_intervention", "excessive_force"}
 _FLED_FROM = re.compile(r"\b(?:fled|fleeing|flee|flees|escaped|escaping|escape)\s+(?:the\s+)?(?:\w+\s+)?$",
                         re.IGNORECASE)
+# entering only the edge of a place is fighting on its approaches, not taking it
+_ENTRY = re.compile(r"(?:entered|enter|enters|entering|walked\s+into|rolled\s+into|swept\s+into|marched\s+into|"
+                    r"moved\s+into)$", re.IGNORECASE)
+_EDGE_OBJECT = re.compile(r"\s+(?:the\s+)?(?:\w+\s+)?(?:outskirts|suburbs|edges?|approaches|gates|periphery)\b",
+                          re.IGNORECASE)
 _CROWD = Actor(entity_id="protesters", name="protesters", side="civilian")
 _WEAPON_CLASSES = {"shelling", "air_strike", "suicide_bomb", "ied", "chemical", "grenade"}
 _CROWD_CLASSES = {"clash", "capture", "civilian_attack", "driven_out"}
@@ -122,7 +127,12 @@ class EventFinder:
                     continue  # "RSF shelling killed at least six civilians": the toll of the shelling
                 clause_classes.setdefault(clause, []).append(event_class.id)
                 lead = self.text[clause[0]:trigger.start()]
-                if event_class.id == "withdrawal" and self.lexicon.civilian_subjects.search(lead):
+                if event_class.control == "gain" and self.lexicon.attempt_before.search(lead):
+                    event_class = self._class("clash")  # "gunmen tried to storm the camp": an attack on it
+                elif event_class.id == "capture" and _ENTRY.match(trigger.group()) and \
+                        _EDGE_OBJECT.match(self.text, trigger.end()):
+                    event_class = self._class("clash")  # "fighters entered the outskirts of X and fought"
+                elif event_class.id == "withdrawal" and self.lexicon.civilian_subjects.search(lead):
                     event_class = self._class("displacement")  # "thousands of people have left the city"
                 elif event_class.id in _MOB_CLASSES and _MOB.search(lead):
                     event_class = self._class("mob_violence")  # "a mob set fire to the office"
@@ -175,10 +185,14 @@ class EventFinder:
         lead = self.text[max(sentence.start, trigger.start() - 100):trigger.start()]
         if trigger.group().lower().endswith("ed") and " " not in trigger.group() and _ATTRIBUTIVE.search(lead):
             return True
+        if self.lexicon.violation_before.search(lead) and \
+                self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())].event_class.id == "agreement":
+            return True  # "since it broke a ceasefire": a violation, not an agreement
         if _FLED_FROM.search(lead) and self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())].event_class.id \
                 == "clash":
             return True  # "fled the fighting around Gondar": the flight is the event, the fighting its cause
-        return bool(self.lexicon.irrealis_before.search(lead) or _REQUEST_COMPLEMENT.search(lead))
+        return bool(self.lexicon.irrealis_before.search(lead) or _REQUEST_COMPLEMENT.search(lead)
+                    or self.lexicon.range_before.search(lead))
 
     def _back_reference(self, event_class: EventClass, trigger: Hit) -> bool:
         word = trigger.group().lower()

@@ -80,6 +80,9 @@ class Lexicon:
     civilian_subjects: re.Pattern[str]
     protesters: re.Pattern[str]
     weapon_compound: re.Pattern[str]
+    attempt_before: re.Pattern[str]
+    violation_before: re.Pattern[str]
+    range_before: re.Pattern[str]
 
 
 def _automaton(phrases: dict[str, Trigger]) -> Any:
@@ -171,6 +174,12 @@ def load_lexicon() -> Lexicon:
         protesters=phrase_regex(cues.get("protester_words") or []),
         weapon_compound=re.compile(r"\s+(?:" + phrase_regex(cues.get("weapon_compounds") or []).pattern + ")",
                                    re.IGNORECASE),
+        attempt_before=re.compile(r"(?:" + phrase_regex(cues.get("attempt_before") or []).pattern + r")\s+$",
+                                  re.IGNORECASE),
+        range_before=re.compile(r"(?:" + phrase_regex(cues.get("range_before") or []).pattern
+                                + r")\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE),
+        violation_before=re.compile(r"(?:" + phrase_regex(cues.get("violation_before") or []).pattern
+                                    + r")\s+(?:(?:a|an|the|its|their|this|that)\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE),
     )
 
 
