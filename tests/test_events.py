@@ -391,3 +391,56 @@ def test_breaking_a_ceasefire_is_no_agreement(extract) -> None:  # type: ignore[
 def test_a_weapon_named_for_its_range_is_not_fired(extract) -> None:  # type: ignore[no-untyped-def]
     result = extract("With the bridge lost, Sennar lies within range of heavy artillery, residents said.")
     assert not _events(result, "Shelling/artillery/missile attack")
+
+
+def _plover(events: list[EventRecord], plover_type: str) -> list[EventRecord]:
+    return [e for e in events if e.plover.type == plover_type]
+
+
+def test_talks_are_an_other_event_and_no_talks_negates_them(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The Somali government plans to open negotiations with clan elders in Galkayo. "
+                     "No direct talks have been held since March.")
+    talks = _plover(_events(result, "Other"), "CONSULT")
+    assert len(talks) == 2
+    assert talks[0].modality == "planned" and talks[1].modality == "negated"
+
+
+def test_a_group_setting_up_its_own_government_is_an_other_event(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The Arakan Army has set up a parallel administration in Paletwa, collecting taxes from traders.")
+    assert _plover(_events(result, "Other"), "OTHER")
+
+
+def test_signing_a_charter_is_an_agreement(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The Tigrayan parties plan to sign a political charter with several allied movements "
+                     "in Mekelle next week.")
+    agreements = _events(result, "Agreement")
+    assert agreements and agreements[0].modality == "planned"
+
+
+def test_switching_allegiance_is_a_change_to_group(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The Hamza Division, which switched allegiance to the Syrian National Army in 2019, holds Afrin.")
+    assert _events(result, "Change to group/activity")
+
+
+def test_ending_a_military_mission_is_a_withdrawal(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("France confirmed that its army will end its military mission in Niger by December.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].modality == "planned"
+
+
+def test_breaking_through_police_lines_is_a_violent_demonstration(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Dhaka, a crowd of students broke through police lines outside the election commission.")
+    assert _events(result, "Violent demonstration")
+
+
+def test_an_evacuation_order_is_an_other_event_of_who_orders_it(extract) -> None:  # type: ignore[no-untyped-def]
+    """The order's actor is who gives it; "evacuate parts of X" is a verb and its object, not a compound."""
+    result = extract("The Sudanese army ordered residents to evacuate parts of Omdurman on Sunday.")
+    orders = _plover(_events(result, "Other"), "COERCE")
+    assert orders and orders[0].actor1 is not None and orders[0].actor1.side == "government"
+    assert _place_names(orders) == {"Omdurman"}
+
+
+def test_people_being_evacuated_is_no_withdrawal(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Rioters set fire to the town hall in Dhaka as officials were evacuated through a back door.")
+    assert not _events(result, "Non-violent transfer of territory")

@@ -36,6 +36,7 @@ _ENTRY = re.compile(r"(?:entered|enter|enters|entering|walked\s+into|rolled\s+in
                     r"moved\s+into)$", re.IGNORECASE)
 _EDGE_OBJECT = re.compile(r"\s+(?:the\s+)?(?:\w+\s+)?(?:outskirts|suburbs|edges?|approaches|gates|periphery)\b",
                           re.IGNORECASE)
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _CROWD = Actor(entity_id="protesters", name="protesters", side="civilian")
 _WEAPON_CLASSES = {"shelling", "air_strike", "suicide_bomb", "ied", "chemical", "grenade"}
 _CROWD_CLASSES = {"clash", "capture", "civilian_attack", "driven_out"}
@@ -134,6 +135,11 @@ class EventFinder:
                     event_class = self._class("clash")  # "fighters entered the outskirts of X and fought"
                 elif event_class.id == "withdrawal" and self.lexicon.civilian_subjects.search(lead):
                     event_class = self._class("displacement")  # "thousands of people have left the city"
+                elif event_class.id == "withdrawal" and trigger.group().lower().endswith("ed") and \
+                        _PASSIVE.search(lead) and not any(
+                        m.entity_type == "actor" and m.side not in (None, "civilian")
+                        for m in self.roles.mentions_in(max(clause[0], trigger.start() - 40), trigger.start())):
+                    continue  # "as lawmakers were evacuated through a tunnel": people moved, no force withdrawing
                 elif event_class.id in _MOB_CLASSES and _MOB.search(lead):
                     event_class = self._class("mob_violence")  # "a mob set fire to the office"
                 elif event_class.id in _CROWD_CLASSES and self.lexicon.protesters.search(lead):
@@ -180,9 +186,13 @@ class EventFinder:
     def _not_an_event(self, sentence: Sentence, trigger: Hit) -> bool:
         """Properties ("difficult to conquer"), requested actions ("urged him to leave") and
         participles used as adjectives ("the besieged capital", "Russian-occupied Tokmak")."""
-        if not trigger.group().lower().endswith("ed") and self.lexicon.weapon_compound.match(self.text, trigger.end()):
-            return True  # "missile launchers", "drone factory": a weapon named, not used ("besieged parts" is a verb)
         lead = self.text[max(sentence.start, trigger.start() - 100):trigger.start()]
+        # "missile launchers", "drone factory": a weapon named, not used; a verb ("besieged parts",
+        # "ordered residents to evacuate parts of Tyre") takes the noun as its object instead
+        if not trigger.group().lower().endswith("ed") and self.lexicon.weapon_compound.match(self.text, trigger.end()) \
+                and (" " not in trigger.group() or self._class_of(trigger) in _WEAPON_CLASSES) \
+                and not re.search(r"\bto\s+$", lead):
+            return True
         if trigger.group().lower().endswith("ed") and " " not in trigger.group() and _ATTRIBUTIVE.search(lead):
             return True
         if self.lexicon.violation_before.search(lead) and \

@@ -29,6 +29,8 @@ _IF_FIRST = re.compile(r"[\"'“‘\s]*(?:if|unless)\b[^,;:.\"”]{2,120},", re.
 _IF_AFTER = re.compile(r"(?<!even )(?<!as )\b(?:if|unless)\s+(?!any\b|not\b|so\b|necessary\b|needed\b)\w",
                        re.IGNORECASE)
 
+_NO_DETERMINER = re.compile(r"\bno\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+
 
 def _cue(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """The first cue in text that is not a month name ("captured in May": the month, not the modal)."""
@@ -48,6 +50,8 @@ def modality(lexicon: Lexicon, text: str, clause_start: int, trigger_start: int,
     negation = lexicon.modality_before["negated"].search(near)
     if negation and not _NOT_ONLY.search(near[negation.start():]) and not _CLAUSE_BREAK.search(near, negation.end()):
         return "negated"
+    if _NO_DETERMINER.search(near):
+        return "negated"  # "no talks have taken place": the determiner denies the noun it governs
     if lexicon.modality_before["hedged"].search(before):
         return "hedged"
     if _cue(lexicon.modality_before["hypothetical"], before):
