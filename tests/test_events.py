@@ -444,3 +444,33 @@ def test_an_evacuation_order_is_an_other_event_of_who_orders_it(extract) -> None
 def test_people_being_evacuated_is_no_withdrawal(extract) -> None:  # type: ignore[no-untyped-def]
     result = extract("Rioters set fire to the town hall in Dhaka as officials were evacuated through a back door.")
     assert not _events(result, "Non-violent transfer of territory")
+
+
+def test_a_protest_named_by_its_own_noun_survives_a_violent_one(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Police fired on demonstrators who stormed X, as rallies spread to other towns": two protests."""
+    result = extract("In Dhaka, police opened fire on demonstrators who stormed the election commission, "
+                     "as rallies against the vote spread to a dozen other towns.")
+    assert _events(result, "Excessive force against protesters")
+    assert _events(result, "Peaceful protest")
+
+
+def test_a_crowd_as_a_target_is_no_protest(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The army has been deployed against demonstrators in Colombo for the first time.")
+    assert not _events(result, "Peaceful protest")
+
+
+def test_a_protest_noun_as_a_modifier_is_no_protest(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Police in Colombo questioned three rally organisers about their funding.")
+    assert not _events(result, "Peaceful protest")
+
+
+def test_the_abduction_as_an_object_refers_back(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Gunmen kidnapped two engineers near Zinder on Monday. "
+                     "No group has said it was behind the kidnapping.")
+    assert len(_events(result, "Abduction/forced disappearance")) == 1
+
+
+def test_the_protests_as_a_subject_are_predicated_anew(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Students marched through Colombo on Monday. Organisers said that after the arrests, "
+                     "the protests will spread.")
+    assert len(_events(result, "Peaceful protest")) == 2

@@ -37,6 +37,9 @@ _ENTRY = re.compile(r"(?:entered|enter|enters|entering|walked\s+into|rolled\s+in
 _EDGE_OBJECT = re.compile(r"\s+(?:the\s+)?(?:\w+\s+)?(?:outskirts|suburbs|edges?|approaches|gates|periphery)\b",
                           re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|be|is|are)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# a crowd noun as the object of a preposition ("deployed against protesters", "fired at demonstrators")
+_TARGET_PREPOSITION = re.compile(r"\b(?:against|on|at|upon|toward|towards|into|with)\s+(?:the\s+|some\s+|"
+                                 r"unarmed\s+|peaceful\s+|young\s+)?$", re.IGNORECASE)
 _CROWD = Actor(entity_id="protesters", name="protesters", side="civilian")
 _WEAPON_CLASSES = {"shelling", "air_strike", "suicide_bomb", "ied", "chemical", "grenade"}
 _CROWD_CLASSES = {"clash", "capture", "civilian_attack", "driven_out"}
@@ -103,6 +106,7 @@ class EventFinder:
             idioms = [(m.start(), m.end()) for m in self.lexicon.idioms.finditer(self.text, sentence.start,
                                                                                  sentence.end)]
             sentence_events: list[EventRecord] = []
+            crowd_read: set[str] = set()  # peaceful protests read off a crowd noun ("protesters")
             first = bisect_left(starts, sentence.start)
             sentence_hits = hits[first:bisect_left(starts, sentence.end, first)]
             negate_next = False
@@ -147,7 +151,7 @@ class EventFinder:
                 elif event_class.id in _FIRING_CLASSES and _FIRING.search(trigger.group()) and \
                         self.lexicon.protesters.search(self.text, trigger.start(), clause[1]):
                     event_class = self._class("excessive_force")  # "police opened fire on protesters"
-                weak = spec.weak or self._bare_nominal(event_class, trigger)
+                weak = spec.weak or self._bare_nominal(event_class, trigger, clause)
                 if weak and following is not None and following.start() - trigger.end() <= 2 and \
                         following.group().lower() in _GENERIC_ATTACK:
                     weak = False  # "the strikes hit 18 targets": the noun is the subject of an attack verb
@@ -156,12 +160,14 @@ class EventFinder:
                 roles = self.roles.find(event_class, trigger, sentence, clause)
                 if not roles.places and event_class.id in TERRITORIAL and self._nominal(event_class, trigger):
                     continue  # "the rapid loss of territory": a territorial noun needs a place
-                if not roles.places and self._back_reference(event_class, trigger):
+                if not roles.places and self._back_reference(event_class, trigger, clause):
                     continue  # "who was behind the abduction": the event reported earlier, not a new one
                 self.seen_classes.add(event_class.id)
-                sentence_events.extend(self._events_for(sentence, trigger, event_class, clause, roles,
-                                                        attribution, seen, negated))
-            sentence_events = _most_specific_protest(sentence_events)
+                found = self._events_for(sentence, trigger, event_class, clause, roles, attribution, seen, negated)
+                if event_class.id == "protest" and self.lexicon.protesters.fullmatch(trigger.group()):
+                    crowd_read.update(e.event_id for e in found)
+                sentence_events.extend(found)
+            sentence_events = _most_specific_protest(sentence_events, crowd_read)
             placed = {e.sub_event_type for e in sentence_events if e.location is not None}
             # "expand their control ..., occupying key cities such as Deir Ezzour": keep the placed one
             events.extend(e for e in sentence_events if e.location is not None or e.sub_event_type not in placed
@@ -198,23 +204,34 @@ class EventFinder:
         if self.lexicon.violation_before.search(lead) and \
                 self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())].event_class.id == "agreement":
             return True  # "since it broke a ceasefire": a violation, not an agreement
+        if _TARGET_PREPOSITION.search(lead) and self.lexicon.protesters.fullmatch(trigger.group()):
+            return True  # "the army was deployed against protesters": the crowd is the target, not an event
         if _FLED_FROM.search(lead) and self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())].event_class.id \
                 == "clash":
             return True  # "fled the fighting around Gondar": the flight is the event, the fighting its cause
         return bool(self.lexicon.irrealis_before.search(lead) or _REQUEST_COMPLEMENT.search(lead)
                     or self.lexicon.range_before.search(lead))
 
-    def _back_reference(self, event_class: EventClass, trigger: Hit) -> bool:
+    def _back_reference(self, event_class: EventClass, trigger: Hit, clause: tuple[int, int]) -> bool:
+        """"The abduction" as an object ("who was behind the abduction", "before the march") refers back
+        to an event already coded; as the subject of its clause ("the protests will only grow") it is
+        predicated anew."""
         word = trigger.group().lower()
         if word not in event_class.nominal or event_class.id not in self.seen_classes:
             return False
+        if re.fullmatch(r"[\W_]*the\s+", self.text[clause[0]:trigger.start()], re.IGNORECASE):
+            return False
         return bool(re.search(r"\bthe\s+$", self.text[max(0, trigger.start() - 5):trigger.start()]))
 
-    def _bare_nominal(self, event_class: EventClass, trigger: Hit) -> bool:
+    def _bare_nominal(self, event_class: EventClass, trigger: Hit, clause: tuple[int, int]) -> bool:
         """A noun trigger ("the rapid loss") without "of X" / "led by X" needs a place like a weak verb;
-        the same word used as a verb ("as troops retreat") does not."""
+        the same word used as a verb ("as troops retreat") or as the subject of its clause ("..., the
+        protests will only grow") does not."""
         word = trigger.group().lower().split()[-1]
         if word not in event_class.nominal or len(trigger.group().split()) > 1:
+            return False
+        if re.fullmatch(r"[\W_]*the\s+", self.text[clause[0]:trigger.start()], re.IGNORECASE) and \
+                clause[0] > 0 and self.text[clause[0] - 2:clause[0]] == ", ":
             return False
         if not _DETERMINER_BEFORE.search(self.text, max(0, trigger.start() - 40), trigger.start()):
             return False
@@ -304,12 +321,13 @@ _PROTEST_RANK = {"Excessive force against protesters": 4, "Protest with interven
                  "Mob violence": 2, "Peaceful protest": 1}
 
 
-def _most_specific_protest(events: list[EventRecord]) -> list[EventRecord]:
+def _most_specific_protest(events: list[EventRecord], crowd_read: set[str]) -> list[EventRecord]:
     """"Police opened fire on protesters who stormed parliament": the protest is the violent one;
-    a "peaceful protest" read off the word "protesters" gives way to any other protest event."""
+    a "peaceful protest" read off the word "protesters" gives way to any other protest event
+    (one named by its own noun, "as demonstrations spread to other towns", stays)."""
     if not any(_PROTEST_RANK.get(e.sub_event_type, 0) > 1 for e in events):
         return events
-    return [e for e in events if e.sub_event_type != "Peaceful protest"]
+    return [e for e in events if e.sub_event_type != "Peaceful protest" or e.event_id not in crowd_read]
 
 
 def _is_heading(text: str, sentence: Sentence) -> bool:
