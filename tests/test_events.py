@@ -474,3 +474,12 @@ def test_the_protests_as_a_subject_are_predicated_anew(extract) -> None:  # type
     result = extract("Students marched through Colombo on Monday. Organisers said that after the arrests, "
                      "the protests will spread.")
     assert len(_events(result, "Peaceful protest")) == 2
+
+
+def test_an_attack_verb_on_a_concrete_target_shares_the_scene(extract) -> None:  # type: ignore[no-untyped-def]
+    """"It struck a command post inside the base": an attack on a thing, at the paragraph's scene."""
+    result = extract("Turkish drones struck a convoy near Qamishli on Monday. "
+                     "The Turkish army said it also hit several vehicles there.")
+    strikes = _events(result, "Air/drone strike")
+    town = result.with_surface("Qamishli")[0].entity_id
+    assert len(strikes) == 2 and {e.location.entity_id if e.location else None for e in strikes} == {town}

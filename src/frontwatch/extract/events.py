@@ -155,6 +155,10 @@ class EventFinder:
                 if weak and following is not None and following.start() - trigger.end() <= 2 and \
                         following.group().lower() in _GENERIC_ATTACK:
                     weak = False  # "the strikes hit 18 targets": the noun is the subject of an attack verb
+                on_target = weak and trigger.group().lower() in _ATTACK_VERBS | {"strikes", "strike", "hits"} and \
+                    self._hits_a_target(trigger, clause)
+                if on_target:
+                    weak = False  # "it struck a command centre inside the compound": an attack on a thing
                 if weak and not self.roles.weak_ok(trigger, clause, sentence):
                     continue
                 roles = self.roles.find(event_class, trigger, sentence, clause)
@@ -163,7 +167,8 @@ class EventFinder:
                 if not roles.places and self._back_reference(event_class, trigger, clause):
                     continue  # "who was behind the abduction": the event reported earlier, not a new one
                 self.seen_classes.add(event_class.id)
-                found = self._events_for(sentence, trigger, event_class, clause, roles, attribution, seen, negated)
+                found = self._events_for(sentence, trigger, event_class, clause, roles, attribution, seen, negated,
+                                         concrete=on_target)
                 if event_class.id == "protest" and self.lexicon.protesters.fullmatch(trigger.group()):
                     crowd_read.update(e.event_id for e in found)
                 sentence_events.extend(found)
@@ -174,6 +179,14 @@ class EventFinder:
                           or e.control_change is None and e.sub_event_type not in TERRITORIAL_SUBS)
             self.roles.end_sentence(sentence, inside)
         return events
+
+    def _hits_a_target(self, trigger: Hit, clause: tuple[int, int]) -> bool:
+        """An attack verb whose object (within four words) is a thing that is attacked."""
+        if not re.match(r"\s+(?:a|an|the|its|their|his|her|several|two|three|four|five|\d+|one|some|many|"
+                        r"dozens|[\"“])", self.text[trigger.end():clause[1]], re.IGNORECASE):
+            return False  # a verb taking its object ("hit several buildings"), not a noun ("strikes on")
+        words = re.findall(r"[a-z]+", self.text[trigger.end():min(clause[1], trigger.end() + 45)].lower())[:4]
+        return any(word in self.lexicon.attack_targets for word in words)
 
     def _in_name(self, trigger: Hit) -> bool:
         """The trigger lies inside a longer name ("Sudan Liberation Movement", "Arms Control Association")."""
@@ -239,7 +252,8 @@ class EventFinder:
 
     def _events_for(self, sentence: Sentence, trigger: Hit, event_class: EventClass,
                     clause: tuple[int, int], roles: Roles, attribution: Attribution | None,
-                    seen: set[tuple[str, str | None]], negated: bool = False) -> list[EventRecord]:
+                    seen: set[tuple[str, str | None]], negated: bool = False,
+                    concrete: bool = False) -> list[EventRecord]:
         actor1, actor2 = roles.actor1, roles.actor2
         if event_class.id in CROWD_ACTOR_CLASSES and (actor1 is None or actor1.side != "civilian"):
             # the crowd protests; police or troops named in the sentence intervene (actor2)
@@ -262,9 +276,10 @@ class EventFinder:
         records: list[EventRecord] = []
         paragraph = self.text.rfind("\n", 0, sentence.start) + 1
         places = roles.places
-        if not places and event_class.id in _CONCRETE and self.state.last_event_place is not None \
+        if not places and (event_class.id in _CONCRETE or concrete) and self.state.last_event_place is not None \
                 and self.state.last_event_paragraph == paragraph:
             # "RSF fighters seized the town ... They looted the market before withdrawing": same scene
+            # (and "it struck a command centre inside the compound": an attack on a concrete target)
             places = [self.state.last_event_place]
         elif places:
             self.state.last_event_place, self.state.last_event_paragraph = places[0], paragraph

@@ -83,6 +83,7 @@ class Lexicon:
     attempt_before: re.Pattern[str]
     violation_before: re.Pattern[str]
     range_before: re.Pattern[str]
+    attack_targets: frozenset[str]
 
 
 def _automaton(phrases: dict[str, Trigger]) -> Any:
@@ -176,6 +177,7 @@ def load_lexicon() -> Lexicon:
                                    re.IGNORECASE),
         attempt_before=re.compile(r"(?:" + phrase_regex(cues.get("attempt_before") or []).pattern + r")\s+$",
                                   re.IGNORECASE),
+        attack_targets=frozenset(str(w).lower() for w in cues.get("attack_targets") or []),
         range_before=re.compile(r"(?:" + phrase_regex(cues.get("range_before") or []).pattern
                                 + r")\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE),
         violation_before=re.compile(r"(?:" + phrase_regex(cues.get("violation_before") or []).pattern
