@@ -483,3 +483,47 @@ def test_an_attack_verb_on_a_concrete_target_shares_the_scene(extract) -> None: 
     strikes = _events(result, "Air/drone strike")
     town = result.with_surface("Qamishli")[0].entity_id
     assert len(strikes) == 2 and {e.location.entity_id if e.location else None for e in strikes} == {town}
+
+
+def test_an_alternative_or_an_anticipated_deal_is_no_agreement(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Khartoum will have to choose between a truce and a longer war. "
+                     "The RSF wants to hold Nyala before any deal.")
+    assert not _events(result, "Agreement")
+
+
+def test_staying_out_of_a_brokered_round_negates_the_talks(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The junta did not take part in the Chinese-brokered round in Kunming in May.")
+    talks = _plover(_events(result, "Other"), "CONSULT")
+    assert talks and talks[0].modality == "negated"
+    assert not _events(result, "Armed clash")
+
+
+def test_one_incident_read_twice_keeps_the_placed_reading(extract) -> None:  # type: ignore[no-untyped-def]
+    """"They repelled an attack by X on a checkpoint near Y": one clash, at Y."""
+    result = extract("Kurdish forces said they repelled an attack by ISIS on one of their posts near Hasakah.")
+    clashes = _events(result, "Armed clash")
+    assert len(clashes) == 1 and clashes[0].location is not None
+
+
+def test_requests_have_no_place(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Sidon, Mikati called on the allies to send more air defence systems.")
+    requests = _plover(_events(result, "Other"), "REQUEST")
+    assert requests and all(e.location is None for e in requests)
+
+
+def test_reporting_on_the_attack_refers_back(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Boko Haram fighters attacked Monguno on Monday. In Maiduguri, police detained a blogger "
+                     "who had commented on the attack.")
+    assert len(_events(result, "Armed clash")) == 1
+
+
+def test_a_source_after_a_semicolon_reports_only_its_own_clause(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Menaka, gunmen tried to storm the army camp; the army said all of them were killed.")
+    clashes = _events(result, "Armed clash")
+    assert clashes and clashes[0].modality == "asserted"
+
+
+def test_a_deployment_in_an_appositive_is_background(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Kenyan troops, deployed in Somalia under an African Union mandate, withdrew from Kismayo.")
+    assert not [e for e in result.events if e.plover.type == "MOBILIZE"]
+    assert _events(result, "Non-violent transfer of territory")

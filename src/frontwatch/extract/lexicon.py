@@ -84,6 +84,7 @@ class Lexicon:
     violation_before: re.Pattern[str]
     range_before: re.Pattern[str]
     attack_targets: frozenset[str]
+    reference_before: re.Pattern[str]
 
 
 def _automaton(phrases: dict[str, Trigger]) -> Any:
@@ -177,6 +178,8 @@ def load_lexicon() -> Lexicon:
                                    re.IGNORECASE),
         attempt_before=re.compile(r"(?:" + phrase_regex(cues.get("attempt_before") or []).pattern + r")\s+$",
                                   re.IGNORECASE),
+        reference_before=re.compile(r"(?:" + phrase_regex(cues.get("reference_before") or []).pattern
+                                    + r")\s+the\s+$", re.IGNORECASE),
         attack_targets=frozenset(str(w).lower() for w in cues.get("attack_targets") or []),
         range_before=re.compile(r"(?:" + phrase_regex(cues.get("range_before") or []).pattern
                                 + r")\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE),
