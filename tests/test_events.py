@@ -527,3 +527,16 @@ def test_a_deployment_in_an_appositive_is_background(extract) -> None:  # type: 
     result = extract("Kenyan troops, deployed in Somalia under an African Union mandate, withdrew from Kismayo.")
     assert not [e for e in result.events if e.plover.type == "MOBILIZE"]
     assert _events(result, "Non-violent transfer of territory")
+
+
+def test_the_party_organising_a_protest_is_its_actor(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Students marched in Mekelle on Monday. The TPLF said it had not organised the protests.")
+    protests = _events(result, "Peaceful protest")
+    assert len(protests) == 2 and protests[1].modality == "negated"
+    assert protests[1].actor1 is not None and protests[1].actor1.side == "opposition"
+
+
+def test_an_armed_party_leaving_needs_no_object(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Officials in Mogadishu fear that if the African Union force leaves, al-Shabaab will return.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].modality == "hypothetical"

@@ -42,6 +42,7 @@ _TARGET_PREPOSITION = re.compile(r"\b(?:against|on|at|upon|toward|towards|into|w
                                  r"unarmed\s+|peaceful\s+|young\s+)?$", re.IGNORECASE)
 # a participle opening an appositive right after the noun it describes ("troops, deployed in X since 2023, ...")
 _APPOSITIVE = re.compile(r"[A-Za-z)],\s+$")
+_CLAUSE_END = re.compile(r"\s*(?:[,.;:!?\"”]|$)")
 _SPEECH_ACTS = {"request_assist", "request_yield", "reject"}
 _CROWD = Actor(entity_id="protesters", name="protesters", side="civilian")
 _WEAPON_CLASSES = {"shelling", "air_strike", "suicide_bomb", "ied", "chemical", "grenade"}
@@ -135,6 +136,7 @@ class EventFinder:
                     continue  # "RSF shelling killed at least six civilians": the toll of the shelling
                 clause_classes.setdefault(clause, []).append(event_class.id)
                 lead = self.text[clause[0]:trigger.start()]
+                organised = spec.event_class.id == "protest" and bool(self.lexicon.organise_before.search(lead))
                 if event_class.control == "gain" and self.lexicon.attempt_before.search(lead):
                     event_class = self._class("clash")  # "gunmen tried to storm the camp": an attack on it
                 elif event_class.id == "capture" and _ENTRY.match(trigger.group()) and \
@@ -160,18 +162,22 @@ class EventFinder:
                     weak = False  # "the strikes hit 18 targets": the noun is the subject of an attack verb
                 on_target = weak and trigger.group().lower() in _ATTACK_VERBS | {"strikes", "strike", "hits"} and \
                     self._hits_a_target(trigger, clause)
-                if on_target:
+                if on_target or organised:
                     weak = False  # "it struck a command centre inside the compound": an attack on a thing
+                if weak and event_class.id == "withdrawal" and _CLAUSE_END.match(self.text, trigger.end()) and any(
+                        m.entity_type in ("actor", "organisation") and m.side not in (None, "civilian")
+                        for m in self.roles.mentions_in(max(clause[0], trigger.start() - 40), trigger.start())):
+                    weak = False  # "if the coalition leaves, ...": an armed party leaving, intransitive
                 if weak and not self.roles.weak_ok(trigger, clause, sentence):
                     continue
                 roles = self.roles.find(event_class, trigger, sentence, clause)
                 if not roles.places and event_class.id in TERRITORIAL and self._nominal(event_class, trigger):
                     continue  # "the rapid loss of territory": a territorial noun needs a place
-                if not roles.places and self._back_reference(event_class, trigger, clause):
+                if not roles.places and not organised and self._back_reference(event_class, trigger, clause):
                     continue  # "who was behind the abduction": the event reported earlier, not a new one
                 self.seen_classes.add(event_class.id)
                 found = self._events_for(sentence, trigger, event_class, clause, roles, attribution, seen, negated,
-                                         concrete=on_target)
+                                         concrete=on_target, organised=organised)
                 if event_class.id == "protest" and self.lexicon.protesters.fullmatch(trigger.group()):
                     crowd_read.update(e.event_id for e in found)
                 sentence_events.extend(found)
@@ -262,9 +268,11 @@ class EventFinder:
     def _events_for(self, sentence: Sentence, trigger: Hit, event_class: EventClass,
                     clause: tuple[int, int], roles: Roles, attribution: Attribution | None,
                     seen: set[tuple[str, str | None]], negated: bool = False,
-                    concrete: bool = False) -> list[EventRecord]:
+                    concrete: bool = False, organised: bool = False) -> list[EventRecord]:
         actor1, actor2 = roles.actor1, roles.actor2
-        if event_class.id in CROWD_ACTOR_CLASSES and (actor1 is None or actor1.side != "civilian"):
+        if organised and actor1 is not None:
+            pass  # "the opposition had not organised the protests": the organiser is actor1
+        elif event_class.id in CROWD_ACTOR_CLASSES and (actor1 is None or actor1.side != "civilian"):
             # the crowd protests; police or troops named in the sentence intervene (actor2)
             actor1, actor2 = _CROWD, actor1 if actor1 is not None and actor1.side != "civilian" else actor2
         elif event_class.id == "excessive_force" and actor1 is not None and actor1.side == "civilian":

@@ -85,6 +85,7 @@ class Lexicon:
     range_before: re.Pattern[str]
     attack_targets: frozenset[str]
     reference_before: re.Pattern[str]
+    organise_before: re.Pattern[str]
 
 
 def _automaton(phrases: dict[str, Trigger]) -> Any:
@@ -178,6 +179,8 @@ def load_lexicon() -> Lexicon:
                                    re.IGNORECASE),
         attempt_before=re.compile(r"(?:" + phrase_regex(cues.get("attempt_before") or []).pattern + r")\s+$",
                                   re.IGNORECASE),
+        organise_before=re.compile(r"(?:" + phrase_regex(cues.get("organise_before") or []).pattern
+                                   + r")\s+(?:the|a|an|its|their|these|those)\s+$", re.IGNORECASE),
         reference_before=re.compile(r"(?:" + phrase_regex(cues.get("reference_before") or []).pattern
                                     + r")\s+the\s+$", re.IGNORECASE),
         attack_targets=frozenset(str(w).lower() for w in cues.get("attack_targets") or []),
