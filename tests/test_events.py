@@ -540,3 +540,19 @@ def test_an_armed_party_leaving_needs_no_object(extract) -> None:  # type: ignor
     result = extract("Officials in Mogadishu fear that if the African Union force leaves, al-Shabaab will return.")
     withdrawals = _events(result, "Non-violent transfer of territory")
     assert withdrawals and withdrawals[0].modality == "hypothetical"
+
+
+def test_armed_men_killed_by_troops_is_a_clash(extract) -> None:  # type: ignore[no-untyped-def]
+    """A pattern trigger with a gap: "killed <several> <gunmen>"; after an air strike it is the strike's toll."""
+    result = extract("In Beledweyne, Somali troops killed at least twelve militants near the river on Monday.")
+    assert _events(result, "Armed clash")
+    result = extract("Somali jets carried out air strikes on camps near Jilib, which killed four militants.")
+    assert _events(result, "Air/drone strike") and not _events(result, "Armed clash")
+
+
+def test_a_trigger_pattern_matches_whole_words_only(kb) -> None:  # type: ignore[no-untyped-def]
+    from frontwatch.extract.lexicon import find_triggers, load_lexicon
+
+    lexicon = load_lexicon()
+    assert [h.group() for h in find_triggers(lexicon, "They KILLED several gunmen.")] == ["KILLED several gunmen"]
+    assert not [h for h in find_triggers(lexicon, "Overkilled several gunmen.") if h.spec is not None]

@@ -125,7 +125,7 @@ class EventFinder:
                 if any(s <= trigger.start() < e for s, e in idioms) or self._in_name(trigger) or \
                         self._not_an_event(sentence, trigger):
                     continue
-                spec: Trigger = self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())]
+                spec: Trigger = self._spec(trigger)
                 if spec.negated and following is not None and following.start() - trigger.end() <= 50:
                     negate_next = True  # "did not take part in Thursday's strikes": the strikes, negated
                     continue
@@ -134,6 +134,9 @@ class EventFinder:
                 event_class = spec.event_class
                 if event_class.id in _CONSEQUENCE and any(c in _EXPLOSIVE for c in clause_classes.get(clause, ())):
                     continue  # "RSF shelling killed at least six civilians": the toll of the shelling
+                if event_class.id == "combatants_killed" and any(
+                        c in _EXPLOSIVE | _FIRING_CLASSES for classes in clause_classes.values() for c in classes):
+                    continue  # "air strikes on hideouts, which killed four terrorists": the toll of the strikes
                 clause_classes.setdefault(clause, []).append(event_class.id)
                 lead = self.text[clause[0]:trigger.start()]
                 organised = spec.event_class.id == "protest" and bool(self.lexicon.organise_before.search(lead))
@@ -223,19 +226,18 @@ class EventFinder:
             return True
         if trigger.group().lower().endswith("ed") and " " not in trigger.group() and _ATTRIBUTIVE.search(lead):
             return True
-        spec = self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())]
+        spec = self._spec(trigger)
         if trigger.group().lower() in spec.event_class.nominal and self.lexicon.reference_before.search(lead):
             return True  # "a journalist who had reported on the attack": the attack told before
         if spec.event_class.id == "mobilize" and trigger.group().lower().endswith("ed") and \
                 _APPOSITIVE.search(lead) and "," in self.text[trigger.end():sentence.end]:
             return True  # "Burundian troops, deployed alongside the army under an agreement, were ...": background
         if self.lexicon.violation_before.search(lead) and \
-                self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())].event_class.id == "agreement":
+                spec.event_class.id == "agreement":
             return True  # "since it broke a ceasefire": a violation, not an agreement
         if _TARGET_PREPOSITION.search(lead) and self.lexicon.protesters.fullmatch(trigger.group()):
             return True  # "the army was deployed against protesters": the crowd is the target, not an event
-        if _FLED_FROM.search(lead) and self.lexicon.triggers[_SPACES.sub(" ", trigger.group().lower())].event_class.id \
-                == "clash":
+        if _FLED_FROM.search(lead) and spec.event_class.id == "clash":
             return True  # "fled the fighting around Gondar": the flight is the event, the fighting its cause
         return bool(self.lexicon.irrealis_before.search(lead) or _REQUEST_COMPLEMENT.search(lead)
                     or self.lexicon.range_before.search(lead))
@@ -333,8 +335,11 @@ class EventFinder:
             self.state.remember_actor(event_class.id, actor1, records[0].location if records else None)
         return records
 
+    def _spec(self, hit: Hit) -> Trigger:
+        return hit.spec or self.lexicon.triggers[_SPACES.sub(" ", hit.group().lower())]
+
     def _class_of(self, hit: Hit) -> str:
-        return self.lexicon.triggers[_SPACES.sub(" ", hit.group().lower())].event_class.id
+        return self._spec(hit).event_class.id
 
     def _class(self, class_id: str) -> EventClass:
         return next(t.event_class for t in self.lexicon.triggers.values() if t.event_class.id == class_id)
