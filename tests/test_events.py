@@ -556,3 +556,19 @@ def test_a_trigger_pattern_matches_whole_words_only(kb) -> None:  # type: ignore
     lexicon = load_lexicon()
     assert [h.group() for h in find_triggers(lexicon, "They KILLED several gunmen.")] == ["KILLED several gunmen"]
     assert not [h for h in find_triggers(lexicon, "Overkilled several gunmen.") if h.spec is not None]
+
+
+def test_an_inverted_reporting_clause_at_the_end_attributes_the_sentence(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Russian troops shelled Nikopol overnight, killing two men, informed the regional administration.")
+    shelling = _events(result, "Shelling/artillery/missile attack")
+    assert shelling and shelling[0].modality == "reported"
+    assert shelling[0].attribution is not None and shelling[0].attribution.source == "regional administration"
+
+
+def test_a_source_with_an_apposition_is_not_an_actor_of_the_event(extract) -> None:  # type: ignore[no-untyped-def]
+    """"X, a Tuareg alliance, said a Malian army drone strike killed ...": the army struck, X reports it."""
+    result = extract("The Kachin Independence Army, an ethnic armed group, said a Myanmar army air strike "
+                     "killed nine civilians in Laiza on Monday.")
+    strikes = _events(result, "Air/drone strike")
+    assert strikes and strikes[0].actor1 is not None and strikes[0].actor1.side == "government"
+    assert strikes[0].attribution is not None and strikes[0].attribution.source.startswith("Kachin")

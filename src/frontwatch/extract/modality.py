@@ -19,6 +19,13 @@ _REPORTING_CLAUSE = re.compile(r"(?:^|[,;:]\s*)([^,;:]{3,80}?)\s+(?:say|says|sai
                                r"claimed|reported|reports|stated|announced|confirmed|warned|added)\b",
                                re.IGNORECASE)
 _REPORTING_AFTER = re.compile(r",\s*(?:said|says|according to|told)\s+([^,.;]{3,60})", re.IGNORECASE)
+# a source with an apposition: "the Azawad Liberation Front (FLA), a Tuareg separatist alliance, said ..."
+_REPORTING_APPOSED = re.compile(r"(?:^|[,;:]\s*)([^,;:]{3,80}?),\s+(?:a|an|the)\s+[^,;:\"]{3,80},\s+(?:say|says|said|"
+                                r"told|tells|claim|claims|claimed|reported|reports|stated|announced|confirmed|warned|"
+                                r"added)\b", re.IGNORECASE)
+# an inverted reporting clause closing the sentence: "..., reported the regional military administration."
+_REPORTING_LAST = re.compile(r",\s*(?:reported|informed|announced|stated|added|confirmed)\s+(the\s+[^,.;\"]{3,60})"
+                             r"[.;]?\s*$", re.IGNORECASE)
 # a negation does not reach past the start of another clause: "X, which is not a party to the fighting,
 # has pulled back", "it does not change the map in Darfur, where the RSF is still on the offensive"
 _CLAUSE_BREAK = re.compile(r"(?:,|;|:|\b(?:while|whereas|where|when|which|who|because|but)\b)", re.IGNORECASE)
@@ -92,7 +99,8 @@ def attribution(lexicon: Lexicon, text: str, start: int, end: int, mentions: lis
         if found and not re.match(r"(?:it|this|that|there)\b", found.group(1).strip(), re.IGNORECASE):
             source, offset = found.group(1).strip(), found.start(1)
         else:
-            found = _REPORTING_AFTER.search(sentence)
+            found = _REPORTING_LAST.search(sentence) or _REPORTING_APPOSED.search(sentence) or \
+                _REPORTING_AFTER.search(sentence)
             if found:
                 source, offset = found.group(1).strip(), found.start(1)
     if not source or found is None:
