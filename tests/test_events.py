@@ -572,3 +572,17 @@ def test_a_source_with_an_apposition_is_not_an_actor_of_the_event(extract) -> No
     strikes = _events(result, "Air/drone strike")
     assert strikes and strikes[0].actor1 is not None and strikes[0].actor1.side == "government"
     assert strikes[0].attribution is not None and strikes[0].attribution.source.startswith("Kachin")
+
+
+def test_a_verb_that_is_also_a_noun_needs_a_place_as_a_verb(extract) -> None:  # type: ignore[no-untyped-def]
+    """"as rebels advance and donors hesitate": no place, no event; "the rebel advance, led by X": the noun."""
+    result = extract("Aid agencies are worried as insurgents advance and donors hesitate.")
+    assert not _events(result, "Armed clash")
+    result = extract("The insurgent advance, led by the TPLF, has alarmed Addis Ababa.")
+    assert _events(result, "Armed clash")
+
+
+def test_an_attack_made_with_a_weapon_is_typed_by_the_weapon(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("On Sunday al-Shabaab attacked the army base in Beledweyne with a suicide car bomb.")
+    assert _events(result, "Suicide bomb")
+    assert not _events(result, "Armed clash") and not _events(result, "Air/drone strike")

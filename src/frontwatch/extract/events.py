@@ -43,6 +43,9 @@ _TARGET_PREPOSITION = re.compile(r"\b(?:against|on|at|upon|toward|towards|into|w
 # a participle opening an appositive right after the noun it describes ("troops, deployed in X since 2023, ...")
 _APPOSITIVE = re.compile(r"[A-Za-z)],\s+$")
 _CLAUSE_END = re.compile(r"\s*(?:[,.;:!?\"”]|$)")
+# from an attack verb to the weapon it was made with, inside one clause
+_WITH_WEAPON = re.compile(r"[^,;:.]{0,60}?\bwith\s+(?:(?:a|an|the|two|three|several|\d+)\s+)?(?:[\w-]+\s+)?",
+                          re.IGNORECASE)
 _SPEECH_ACTS = {"request_assist", "request_yield", "reject"}
 _CROWD = Actor(entity_id="protesters", name="protesters", side="civilian")
 _WEAPON_CLASSES = {"shelling", "air_strike", "suicide_bomb", "ied", "chemical", "grenade"}
@@ -122,6 +125,10 @@ class EventFinder:
                         trigger.start() - sentence_hits[number - 1].end() <= 12 and \
                         self._class_of(sentence_hits[number - 1]) in _WEAPON_CLASSES:
                     continue  # "shells struck the camp": the weapon noun already says what happened
+                if following is not None and trigger.group().lower() in _GENERIC_ATTACK and \
+                        self._class_of(following) in _WEAPON_CLASSES and \
+                        _WITH_WEAPON.fullmatch(self.text, trigger.end(), following.start()):
+                    continue  # "attacked the airport camp with a suicide car bomb": the weapon names the attack
                 if any(s <= trigger.start() < e for s, e in idioms) or self._in_name(trigger) or \
                         self._not_an_event(sentence, trigger):
                     continue
@@ -159,7 +166,11 @@ class EventFinder:
                 elif event_class.id in _FIRING_CLASSES and _FIRING.search(trigger.group()) and \
                         self.lexicon.protesters.search(self.text, trigger.start(), clause[1]):
                     event_class = self._class("excessive_force")  # "police opened fire on protesters"
-                weak = spec.weak or self._bare_nominal(event_class, trigger, clause)
+                if spec.weak and trigger.group().lower() in event_class.nominal and \
+                        _DETERMINER_BEFORE.search(self.text, max(0, trigger.start() - 40), trigger.start()):
+                    weak = self._bare_nominal(event_class, trigger, clause)  # the noun: "the rebel advance, led by"
+                else:
+                    weak = spec.weak or self._bare_nominal(event_class, trigger, clause)
                 if weak and following is not None and following.start() - trigger.end() <= 2 and \
                         following.group().lower() in _GENERIC_ATTACK:
                     weak = False  # "the strikes hit 18 targets": the noun is the subject of an attack verb

@@ -164,9 +164,13 @@ def load_lexicon() -> Lexicon:
             plover_mode=plover.get("mode"), control=entry.get("control"),
             nominal=frozenset(str(n).lower() for n in entry.get("nominal") or []),
         )
+        weak_phrases = {str(p).lower() for p in entry.get("weak_triggers") or []}
         for weak, key in ((False, "triggers"), (False, "nominal"), (True, "weak_triggers")):
             for phrase in entry.get(key) or []:
-                triggers.setdefault(str(phrase).lower(), Trigger(event_class, weak))
+                # a word listed as a noun and as a weak verb ("advance", "attack") keeps the weak flag: the
+                # event code tells the noun ("the rebel advance") from the verb ("as rebels advance")
+                phrase = str(phrase).lower()
+                triggers.setdefault(phrase, Trigger(event_class, weak or (key == "nominal" and phrase in weak_phrases)))
         for phrase in entry.get("negated_triggers") or []:
             triggers.setdefault(str(phrase).lower(), Trigger(event_class, False, negated=True))
         for number, pattern in enumerate(entry.get("patterns") or []):
