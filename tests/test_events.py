@@ -586,3 +586,18 @@ def test_an_attack_made_with_a_weapon_is_typed_by_the_weapon(extract) -> None:  
     result = extract("On Sunday al-Shabaab attacked the army base in Beledweyne with a suicide car bomb.")
     assert _events(result, "Suicide bomb")
     assert not _events(result, "Armed clash") and not _events(result, "Air/drone strike")
+
+
+def test_an_unplaced_incident_happens_where_the_sentence_places_another(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Government soldiers looted shops and burned cars as they pulled out of Gao on Monday.")
+    looting = _events(result, "Looting/property destruction")
+    town = result.with_surface("Gao")[0].entity_id
+    assert looting and looting[0].location is not None and looting[0].location.entity_id == town
+
+
+def test_a_consequence_clause_happens_where_its_cause_did(extract) -> None:  # type: ignore[no-untyped-def]
+    """"seized the airport, west of the city, forcing thousands to flee": people fled the airport's area."""
+    result = extract("Rebels shelled Hama on Monday. On Tuesday they seized Hama Military Airport, west of the city, "
+                     "forcing 5,000 people to flee.")
+    flights = _events(result, "Other")
+    assert flights and flights[-1].location is not None and flights[-1].location.name == "Hama Military Airport"

@@ -46,6 +46,9 @@ _CLAUSE_END = re.compile(r"\s*(?:[,.;:!?\"”]|$)")
 # from an attack verb to the weapon it was made with, inside one clause
 _WITH_WEAPON = re.compile(r"[^,;:.]{0,60}?\bwith\s+(?:(?:a|an|the|two|three|several|\d+)\s+)?(?:[\w-]+\s+)?",
                           re.IGNORECASE)
+# a participle clause of consequence: "..., forcing some 400,000 people to flee"
+_CONSEQUENCE_PARTICIPLE = re.compile(r",\s+(?:forcing|causing|prompting|driving|sending)\s+(?:[\w,]+\s+){0,5}$",
+                                     re.IGNORECASE)
 _SPEECH_ACTS = {"request_assist", "request_yield", "reject"}
 _CROWD = Actor(entity_id="protesters", name="protesters", side="civilian")
 _WEAPON_CLASSES = {"shelling", "air_strike", "suicide_bomb", "ied", "chemical", "grenade"}
@@ -114,6 +117,8 @@ class EventFinder:
                                                                                  sentence.end)]
             sentence_events: list[EventRecord] = []
             crowd_read: set[str] = set()  # peaceful protests read off a crowd noun ("protesters")
+            unplaced: dict[str, str] = {}  # event id -> class id of incidents with no place of their own
+            consequences: dict[str, str] = {}  # "..., forcing 400,000 people to flee"
             first = bisect_left(starts, sentence.start)
             sentence_hits = hits[first:bisect_left(starts, sentence.end, first)]
             negate_next = False
@@ -194,7 +199,13 @@ class EventFinder:
                                          concrete=on_target, organised=organised)
                 if event_class.id == "protest" and self.lexicon.protesters.fullmatch(trigger.group()):
                     crowd_read.update(e.event_id for e in found)
+                if event_class.id in _CONCRETE and event_class.id not in TERRITORIAL and not roles.places:
+                    unplaced.update((e.event_id, event_class.id) for e in found if e.location is None)
+                if event_class.id == "displacement" and _CONSEQUENCE_PARTICIPLE.search(
+                        self.text, max(sentence.start, trigger.start() - 60), trigger.start()):
+                    consequences.update((e.event_id, event_class.id) for e in found)
                 sentence_events.extend(found)
+            sentence_events = self._share_sentence_scene(sentence, sentence_events, unplaced, consequences)
             sentence_events = _most_specific_protest(sentence_events, crowd_read)
             placed = {e.sub_event_type for e in sentence_events if e.location is not None}
             # "expand their control ..., occupying key cities such as Deir Ezzour", "they repelled an attack by
@@ -202,6 +213,39 @@ class EventFinder:
             events.extend(e for e in sentence_events if e.location is not None or e.sub_event_type not in placed)
             self.roles.end_sentence(sentence, inside)
         return events
+
+    def _share_sentence_scene(self, sentence: Sentence, events: list[EventRecord], unplaced: dict[str, str],
+                              consequences: dict[str, str]) -> list[EventRecord]:
+        """An incident with no place of its own happens where the sentence's one placed event happens
+        ("soldiers looted shops ... as they left Bukavu"); a consequence clause ("seized Zamzam camp,
+        forcing 400,000 people to flee") happens where the event before it happened.
+        `unplaced` and `consequences` map event ids to their class ids."""
+        if not unplaced and not consequences:
+            return events
+        placed = [e for e in events if e.location is not None and e.event_id not in consequences]
+        scenes = {e.location.entity_id: e.location for e in placed if e.location is not None}
+        taken = {(e.sub_event_type, e.location.entity_id if e.location else None) for e in events}
+        result: list[EventRecord] = []
+        for index, event in enumerate(events):
+            location = None
+            if event.modality in ("planned", "hypothetical"):
+                pass  # a plan or a condition has no scene yet
+            elif event.event_id in consequences:
+                before = [e for e in placed if events.index(e) < index]
+                location = before[-1].location if before else None
+            elif event.event_id in unplaced and len(scenes) == 1:
+                location = next(iter(scenes.values()))
+            if location is None or (event.location is not None and location.entity_id == event.location.entity_id):
+                result.append(event)
+                continue
+            key = (event.sub_event_type, location.entity_id)
+            if key in taken:
+                continue  # the same incident, already placed there
+            taken.add(key)
+            class_id = consequences.get(event.event_id) or unplaced[event.event_id]
+            digest = hashlib.sha1(f"{self.doc_id}|{sentence.start}|{class_id}|{location.entity_id}".encode())
+            result.append(event.model_copy(update={"location": location, "event_id": digest.hexdigest()[:16]}))
+        return result
 
     def _hits_a_target(self, trigger: Hit, clause: tuple[int, int]) -> bool:
         """An attack verb whose object (within four words) is a thing that is attacked."""
