@@ -601,3 +601,21 @@ def test_a_consequence_clause_happens_where_its_cause_did(extract) -> None:  # t
                      "forcing 5,000 people to flee.")
     flights = _events(result, "Other")
     assert flights and flights[-1].location is not None and flights[-1].location.name == "Hama Military Airport"
+
+
+def test_a_coordinated_consequence_happens_where_its_cause_did(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Sudanese air strikes on Darfur have killed 300 people since May, according to local monitors, "
+                     "and forced 50,000 people from their homes.")
+    strikes, flights = _events(result, "Air/drone strike"), _events(result, "Other")
+    assert strikes and strikes[0].location is not None and flights and flights[0].location == strikes[0].location
+
+
+def test_a_general_denial_has_no_scene(extract) -> None:  # type: ignore[no-untyped-def]
+    """"X denies targeting civilians" is about no one place; "X denied the killings" about the one told."""
+    text = "Militiamen massacred nine villagers near Bunia on Monday, witnesses said. "
+    general = extract(text + "The militia denies targeting civilians.")
+    denials = [e for e in _events(general, "Attack") if e.modality == "negated"]
+    assert denials and denials[0].location is None
+    specific = extract(text + "The militia denied the killings.")
+    denials = [e for e in _events(specific, "Attack") if e.modality == "negated"]
+    assert denials and denials[0].location is not None

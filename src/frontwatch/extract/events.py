@@ -46,9 +46,9 @@ _CLAUSE_END = re.compile(r"\s*(?:[,.;:!?\"”]|$)")
 # from an attack verb to the weapon it was made with, inside one clause
 _WITH_WEAPON = re.compile(r"[^,;:.]{0,60}?\bwith\s+(?:(?:a|an|the|two|three|several|\d+)\s+)?(?:[\w-]+\s+)?",
                           re.IGNORECASE)
-# a participle clause of consequence: "..., forcing some 400,000 people to flee"
-_CONSEQUENCE_PARTICIPLE = re.compile(r",\s+(?:forcing|causing|prompting|driving|sending)\s+(?:[\w,]+\s+){0,5}$",
-                                     re.IGNORECASE)
+# a clause of consequence: "..., forcing 400,000 people to flee", "..., and forced a million from their homes"
+_CONSEQUENCE_PARTICIPLE = re.compile(r",\s+(?:(?:and\s+)?(?:forcing|causing|prompting|driving|sending)|and\s+(?:forced|"
+                                     r"caused|prompted|drove|sent))\s+(?:[\w,]+\s+){0,5}$", re.IGNORECASE)
 _SPEECH_ACTS = {"request_assist", "request_yield", "reject"}
 _CROWD = Actor(entity_id="protesters", name="protesters", side="civilian")
 _WEAPON_CLASSES = {"shelling", "air_strike", "suicide_bomb", "ied", "chemical", "grenade"}
@@ -358,8 +358,12 @@ class EventFinder:
         # requests and refusals are placeless by convention (tests/gold/README.md): "called on the partners
         # to give Patriot systems for the defence of Kharkiv" is not an event at Kharkiv
         places = [] if event_class.id in _SPEECH_ACTS else roles.places
+        # a denial of a habit ("the government denies targeting civilians") is about no one scene; a denial
+        # of "the killings" told before is about that scene
+        general_denial = mood == "negated" and not re.search(r"\bthe\s+$", self.text[max(0, trigger.start() - 5):
+                                                                                    trigger.start()])
         if not places and (event_class.id in _CONCRETE or concrete) and self.state.last_event_place is not None \
-                and self.state.last_event_paragraph == paragraph:
+                and self.state.last_event_paragraph == paragraph and not general_denial:
             # "RSF fighters seized the town ... They looted the market before withdrawing": same scene
             # (and "it struck a command centre inside the compound": an attack on a concrete target)
             places = [self.state.last_event_place]
