@@ -282,20 +282,23 @@ class EventFinder:
         if trigger.group().lower().endswith("ed") and " " not in trigger.group() and _ATTRIBUTIVE.search(lead):
             return True
         spec = self._spec(trigger)
-        if trigger.group().lower() in spec.event_class.nominal and self.lexicon.reference_before.search(lead):
+        class_id = spec.event_class.id
+        # (the cheap test on the class or the word first: the patterns anchored at the end of `lead` are not)
+        tail = lead[-60:]
+        if trigger.group().lower() in spec.event_class.nominal and self.lexicon.reference_before.search(tail):
             return True  # "a journalist who had reported on the attack": the attack told before
-        if spec.event_class.id == "mobilize" and trigger.group().lower().endswith("ed") and \
+        if class_id == "mobilize" and trigger.group().lower().endswith("ed") and \
                 _APPOSITIVE.search(lead) and "," in self.text[trigger.end():sentence.end]:
             return True  # "Burundian troops, deployed alongside the army under an agreement, were ...": background
-        if self.lexicon.violation_before.search(lead) and \
-                spec.event_class.id == "agreement":
+        if class_id == "agreement" and self.lexicon.violation_before.search(tail):
             return True  # "since it broke a ceasefire": a violation, not an agreement
-        if _TARGET_PREPOSITION.search(lead) and self.lexicon.protesters.fullmatch(trigger.group()):
+        if self.lexicon.protesters.fullmatch(trigger.group()) and _TARGET_PREPOSITION.search(tail):
             return True  # "the army was deployed against protesters": the crowd is the target, not an event
-        if _FLED_FROM.search(lead) and spec.event_class.id == "clash":
+        if class_id == "clash" and _FLED_FROM.search(lead):
             return True  # "fled the fighting around Gondar": the flight is the event, the fighting its cause
-        return bool(self.lexicon.irrealis_before.search(lead) or _REQUEST_COMPLEMENT.search(lead)
-                    or self.lexicon.range_before.search(lead))
+        if class_id in _WEAPON_CLASSES and self.lexicon.range_before.search(lead):
+            return True  # "comes within range of tube artillery": a weapon named, not fired
+        return bool(self.lexicon.irrealis_before.search(lead) or _REQUEST_COMPLEMENT.search(lead))
 
     def _back_reference(self, event_class: EventClass, trigger: Hit, clause: tuple[int, int]) -> bool:
         """"The abduction" as an object ("who was behind the abduction", "before the march") refers back

@@ -41,8 +41,8 @@ def phrase_regex(phrases: list[str] | frozenset[str] | set[str]) -> re.Pattern[s
 
 
 class Hit:
-    """A trigger phrase found in a text (the parts of `re.Match` the event code uses); `spec` is set
-    for a hit of a trigger pattern, whose text is not a key of `Lexicon.triggers`."""
+    """A trigger phrase found in a text (the parts of `re.Match` the event code uses) and, when known,
+    its `Trigger` (always for a hit of a trigger pattern, whose text is not a key of `Lexicon.triggers`)."""
 
     __slots__ = ("_start", "_end", "_text", "spec")
 
@@ -116,7 +116,7 @@ def find_triggers(lexicon: Lexicon, text: str) -> list[Hit]:
                 continue
             if end + 1 < len(lowered) and (lowered[end + 1].isalnum() or lowered[end + 1] == "_"):
                 continue
-            hits.append(Hit(start, end + 1, text[start:end + 1]))
+            hits.append(Hit(start, end + 1, text[start:end + 1], lexicon.triggers[phrase]))
     if not lexicon.trigger_patterns:
         return hits
     # phrases with a gap ("cut the capital off"): one regex pass each; the longer hit wins an overlap

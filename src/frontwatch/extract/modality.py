@@ -23,6 +23,8 @@ _REPORTING_AFTER = re.compile(r",\s*(?:said|says|according to|told)\s+([^,.;]{3,
 _REPORTING_APPOSED = re.compile(r"(?:^|[,;:]\s*)([^,;:]{3,80}?),\s+(?:a|an|the)\s+[^,;:\"]{3,80},\s+(?:say|says|said|"
                                 r"told|tells|claim|claims|claimed|reported|reports|stated|announced|confirmed|warned|"
                                 r"added)\b", re.IGNORECASE)
+_COMMA_SAID = re.compile(r",\s+(?:say|says|said|told|tells|claim|claims|claimed|reported|reports|stated|announced|"
+                         r"confirmed|warned|added)\b", re.IGNORECASE)
 # an inverted reporting clause closing the sentence: "..., reported the regional military administration."
 _REPORTING_LAST = re.compile(r",\s*(?:reported|informed|announced|stated|added|confirmed)\s+(the\s+[^,.;\"]{3,60})"
                              r"[.;]?\s*$", re.IGNORECASE)
@@ -99,8 +101,10 @@ def attribution(lexicon: Lexicon, text: str, start: int, end: int, mentions: lis
         if found and not re.match(r"(?:it|this|that|there)\b", found.group(1).strip(), re.IGNORECASE):
             source, offset = found.group(1).strip(), found.start(1)
         else:
-            found = _REPORTING_LAST.search(sentence) or _REPORTING_APPOSED.search(sentence) or \
-                _REPORTING_AFTER.search(sentence)
+            found = _REPORTING_LAST.search(sentence, max(0, len(sentence) - 90))
+            if not found and _COMMA_SAID.search(sentence):  # (a cheap test before the costly pattern)
+                found = _REPORTING_APPOSED.search(sentence)
+            found = found or _REPORTING_AFTER.search(sentence)
             if found:
                 source, offset = found.group(1).strip(), found.start(1)
     if not source or found is None:
