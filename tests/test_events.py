@@ -443,3 +443,323 @@ def test_a_long_object_is_located_by_its_closing_place(extract) -> None:  # type
     result = extract("The KIA said on Monday it had captured the headquarters of the army's 21st Light Infantry "
                      "Division in the town of Bhamo.")
     assert [(c[0], c[1]) for c in _controls(result)] == [("Bhamo", "opposition")]
+
+
+def test_the_month_may_in_a_relative_clause_is_not_a_modal(extract) -> None:  # type: ignore[no-untyped-def]
+    """"which the army recaptured in May": the month, not the hypothetical "may"."""
+    result = extract("In Maiduguri, which the Nigerian army recaptured in May, soldiers arrested six men on Sunday.")
+    arrests = _events(result, "Arrests")
+    assert arrests and arrests[0].modality == "asserted"
+
+
+def test_a_negation_stays_inside_its_clause(extract) -> None:  # type: ignore[no-untyped-def]
+    """"X, which is not a party to the conflict, has withdrawn": the relative clause holds the negation."""
+    result = extract("The Somali army, which is not a party to the dispute, has withdrawn from Beledweyne.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].modality == "asserted"
+
+
+def test_no_plans_to_negates_and_is_to_be_plans(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The Turkish army said it had no plans to capture Manbij. "
+                     "Its units are to be merged into the Syrian National Army.")
+    captures = _events(result, "Non-state actor overtakes territory")
+    assert captures and captures[0].modality == "negated"
+    merged = _events(result, "Change to group/activity")
+    assert merged and merged[0].modality == "planned"
+
+
+def test_the_main_clause_of_a_conditional_is_hypothetical(extract) -> None:  # type: ignore[no-untyped-def]
+    """"If ..., the protests will spread" and "... ready to deploy troops if a truce holds"."""
+    result = extract('"If the soldiers keep firing, the protests will spread," an organiser in Lagos said. '
+                     "Nigeria is ready to deploy more troops to Maiduguri if a truce is agreed.")
+    protests = _events(result, "Peaceful protest")
+    assert protests and all(e.modality == "hypothetical" for e in protests)
+    deployments = [e for e in _events(result, "Other") if e.plover.type == "MOBILIZE"]
+    assert deployments and deployments[0].modality == "hypothetical"
+
+
+def test_a_trigger_word_inside_a_name_is_no_event(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Sudan Liberation Movement": the name of a group, not a liberation of a place."""
+    result = extract("Sudan Liberation Movement fighters clashed with the RSF near Tawila on Monday.")
+    assert not _events(result, "Non-state actor overtakes territory")
+    assert _events(result, "Armed clash")
+
+
+def test_taking_part_and_taking_effect_are_no_captures(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Wagner fighters took part in the assault on Menaka on Monday. "
+                     "In Gao, police detained four men under a curfew that took effect on Sunday.")
+    assert not _events(result, "Non-state actor overtakes territory")
+    assert not _events(result, "Government regains territory")
+
+
+def test_a_rally_as_an_audience_is_no_protest(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Abdel Fattah al-Burhan told a rally in Port Sudan that the army would retake Nyala.")
+    assert not _events(result, "Peaceful protest")
+
+
+def test_the_desert_is_not_a_desertion(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("A roadside bomb killed three soldiers in the desert of Anbar on Tuesday.")
+    assert not _events(result, "Change to group/activity")
+    assert _events(result, "Remote explosive/landmine/IED")
+
+
+def test_an_ability_to_attack_is_no_attack(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The raids were meant to degrade the militia's ability to attack ships in the Red Sea.")
+    assert not _events(result, "Armed clash")
+
+
+def test_driving_a_car_bomb_into_a_target_is_a_suicide_bombing(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Menaka, an attacker drove a truck packed with explosives into the wall of the army base.")
+    assert _events(result, "Suicide bomb")
+    assert not _events(result, "Non-state actor overtakes territory")
+
+
+def test_an_attempt_to_storm_a_place_is_an_attack(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("JNIM fighters tried to storm Boulkessi on Monday.")
+    assert _events(result, "Armed clash")
+    assert not [e for e in result.events if e.control_change is not None]
+
+
+def test_entering_the_outskirts_is_fighting_not_a_capture(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("RSF fighters entered the outskirts of Kosti on Monday, residents said.")
+    assert _events(result, "Armed clash")
+    assert not _events(result, "Non-state actor overtakes territory")
+
+
+def test_breaking_a_ceasefire_is_no_agreement(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The TNLA, which broke a truce in June, shelled Lashio on Friday.")
+    assert not _events(result, "Agreement")
+    assert _events(result, "Shelling/artillery/missile attack")
+
+
+def test_a_weapon_named_for_its_range_is_not_fired(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("With the bridge lost, Sennar lies within range of heavy artillery, residents said.")
+    assert not _events(result, "Shelling/artillery/missile attack")
+
+
+def _plover(events: list[EventRecord], plover_type: str) -> list[EventRecord]:
+    return [e for e in events if e.plover.type == plover_type]
+
+
+def test_talks_are_an_other_event_and_no_talks_negates_them(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The Somali government plans to open negotiations with clan elders in Galkayo. "
+                     "No direct talks have been held since March.")
+    talks = _plover(_events(result, "Other"), "CONSULT")
+    assert len(talks) == 2
+    assert talks[0].modality == "planned" and talks[1].modality == "negated"
+
+
+def test_a_group_setting_up_its_own_government_is_an_other_event(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The Arakan Army has set up a parallel administration in Paletwa, collecting taxes from traders.")
+    assert _plover(_events(result, "Other"), "OTHER")
+
+
+def test_signing_a_charter_is_an_agreement(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The Tigrayan parties plan to sign a political charter with several allied movements "
+                     "in Mekelle next week.")
+    agreements = _events(result, "Agreement")
+    assert agreements and agreements[0].modality == "planned"
+
+
+def test_switching_allegiance_is_a_change_to_group(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The Hamza Division, which switched allegiance to the Syrian National Army in 2019, holds Afrin.")
+    assert _events(result, "Change to group/activity")
+
+
+def test_ending_a_military_mission_is_a_withdrawal(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("France confirmed that its army will end its military mission in Niger by December.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].modality == "planned"
+
+
+def test_breaking_through_police_lines_is_a_violent_demonstration(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Dhaka, a crowd of students broke through police lines outside the election commission.")
+    assert _events(result, "Violent demonstration")
+
+
+def test_an_evacuation_order_is_an_other_event_of_who_orders_it(extract) -> None:  # type: ignore[no-untyped-def]
+    """The order's actor is who gives it; "evacuate parts of X" is a verb and its object, not a compound."""
+    result = extract("The Sudanese army ordered residents to evacuate parts of Omdurman on Sunday.")
+    orders = _plover(_events(result, "Other"), "COERCE")
+    assert orders and orders[0].actor1 is not None and orders[0].actor1.side == "government"
+    assert _place_names(orders) == {"Omdurman"}
+
+
+def test_people_being_evacuated_is_no_withdrawal(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Rioters set fire to the town hall in Dhaka as officials were evacuated through a back door.")
+    assert not _events(result, "Non-violent transfer of territory")
+
+
+def test_a_protest_named_by_its_own_noun_survives_a_violent_one(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Police fired on demonstrators who stormed X, as rallies spread to other towns": two protests."""
+    result = extract("In Dhaka, police opened fire on demonstrators who stormed the election commission, "
+                     "as rallies against the vote spread to a dozen other towns.")
+    assert _events(result, "Excessive force against protesters")
+    assert _events(result, "Peaceful protest")
+
+
+def test_a_crowd_as_a_target_is_no_protest(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The army has been deployed against demonstrators in Colombo for the first time.")
+    assert not _events(result, "Peaceful protest")
+
+
+def test_a_protest_noun_as_a_modifier_is_no_protest(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Police in Colombo questioned three rally organisers about their funding.")
+    assert not _events(result, "Peaceful protest")
+
+
+def test_the_abduction_as_an_object_refers_back(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Gunmen kidnapped two engineers near Zinder on Monday. "
+                     "No group has said it was behind the kidnapping.")
+    assert len(_events(result, "Abduction/forced disappearance")) == 1
+
+
+def test_the_protests_as_a_subject_are_predicated_anew(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Students marched through Colombo on Monday. Organisers said that after the arrests, "
+                     "the protests will spread.")
+    assert len(_events(result, "Peaceful protest")) == 2
+
+
+def test_an_attack_verb_on_a_concrete_target_shares_the_scene(extract) -> None:  # type: ignore[no-untyped-def]
+    """"It struck a command post inside the base": an attack on a thing, at the paragraph's scene."""
+    result = extract("Turkish drones struck a convoy near Qamishli on Monday. "
+                     "The Turkish army said it also hit several vehicles there.")
+    strikes = _events(result, "Air/drone strike")
+    town = result.with_surface("Qamishli")[0].entity_id
+    assert len(strikes) == 2 and {e.location.entity_id if e.location else None for e in strikes} == {town}
+
+
+def test_an_alternative_or_an_anticipated_deal_is_no_agreement(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Khartoum will have to choose between a truce and a longer war. "
+                     "The RSF wants to hold Nyala before any deal.")
+    assert not _events(result, "Agreement")
+
+
+def test_staying_out_of_a_brokered_round_negates_the_talks(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("The junta did not take part in the Chinese-brokered round in Kunming in May.")
+    talks = _plover(_events(result, "Other"), "CONSULT")
+    assert talks and talks[0].modality == "negated"
+    assert not _events(result, "Armed clash")
+
+
+def test_one_incident_read_twice_keeps_the_placed_reading(extract) -> None:  # type: ignore[no-untyped-def]
+    """"They repelled an attack by X on a checkpoint near Y": one clash, at Y."""
+    result = extract("Kurdish forces said they repelled an attack by ISIS on one of their posts near Hasakah.")
+    clashes = _events(result, "Armed clash")
+    assert len(clashes) == 1 and clashes[0].location is not None
+
+
+def test_requests_have_no_place(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Sidon, Mikati called on the allies to send more air defence systems.")
+    requests = _plover(_events(result, "Other"), "REQUEST")
+    assert requests and all(e.location is None for e in requests)
+
+
+def test_reporting_on_the_attack_refers_back(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Boko Haram fighters attacked Monguno on Monday. In Maiduguri, police detained a blogger "
+                     "who had commented on the attack.")
+    assert len(_events(result, "Armed clash")) == 1
+
+
+def test_a_source_after_a_semicolon_reports_only_its_own_clause(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("In Menaka, gunmen tried to storm the army camp; the army said all of them were killed.")
+    clashes = _events(result, "Armed clash")
+    assert clashes and clashes[0].modality == "asserted"
+
+
+def test_a_deployment_in_an_appositive_is_background(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Kenyan troops, deployed in Somalia under an African Union mandate, withdrew from Kismayo.")
+    assert not [e for e in result.events if e.plover.type == "MOBILIZE"]
+    assert _events(result, "Non-violent transfer of territory")
+
+
+def test_the_party_organising_a_protest_is_its_actor(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Students marched in Mekelle on Monday. The TPLF said it had not organised the protests.")
+    protests = _events(result, "Peaceful protest")
+    assert len(protests) == 2 and protests[1].modality == "negated"
+    assert protests[1].actor1 is not None and protests[1].actor1.side == "opposition"
+
+
+def test_an_armed_party_leaving_needs_no_object(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Officials in Mogadishu fear that if the African Union force leaves, al-Shabaab will return.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].modality == "hypothetical"
+
+
+def test_armed_men_killed_by_troops_is_a_clash(extract) -> None:  # type: ignore[no-untyped-def]
+    """A pattern trigger with a gap: "killed <several> <gunmen>"; after an air strike it is the strike's toll."""
+    result = extract("In Beledweyne, Somali troops killed at least twelve militants near the river on Monday.")
+    assert _events(result, "Armed clash")
+    result = extract("Somali jets carried out air strikes on camps near Jilib, which killed four militants.")
+    assert _events(result, "Air/drone strike") and not _events(result, "Armed clash")
+
+
+def test_a_trigger_pattern_matches_whole_words_only(kb) -> None:  # type: ignore[no-untyped-def]
+    from frontwatch.extract.lexicon import find_triggers, load_lexicon
+
+    lexicon = load_lexicon()
+    assert [h.group() for h in find_triggers(lexicon, "They KILLED several gunmen.")] == ["KILLED several gunmen"]
+    assert not [h for h in find_triggers(lexicon, "Overkilled several gunmen.") if h.spec is not None]
+
+
+def test_an_inverted_reporting_clause_at_the_end_attributes_the_sentence(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Russian troops shelled Nikopol overnight, killing two men, informed the regional administration.")
+    shelling = _events(result, "Shelling/artillery/missile attack")
+    assert shelling and shelling[0].modality == "reported"
+    assert shelling[0].attribution is not None and shelling[0].attribution.source == "regional administration"
+
+
+def test_a_source_with_an_apposition_is_not_an_actor_of_the_event(extract) -> None:  # type: ignore[no-untyped-def]
+    """"X, a Tuareg alliance, said a Malian army drone strike killed ...": the army struck, X reports it."""
+    result = extract("The Kachin Independence Army, an ethnic armed group, said a Myanmar army air strike "
+                     "killed nine civilians in Laiza on Monday.")
+    strikes = _events(result, "Air/drone strike")
+    assert strikes and strikes[0].actor1 is not None and strikes[0].actor1.side == "government"
+    assert strikes[0].attribution is not None and strikes[0].attribution.source.startswith("Kachin")
+
+
+def test_a_verb_that_is_also_a_noun_needs_a_place_as_a_verb(extract) -> None:  # type: ignore[no-untyped-def]
+    """"as rebels advance and donors hesitate": no place, no event; "the rebel advance, led by X": the noun."""
+    result = extract("Aid agencies are worried as insurgents advance and donors hesitate.")
+    assert not _events(result, "Armed clash")
+    result = extract("The insurgent advance, led by the TPLF, has alarmed Addis Ababa.")
+    assert _events(result, "Armed clash")
+
+
+def test_an_attack_made_with_a_weapon_is_typed_by_the_weapon(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("On Sunday al-Shabaab attacked the army base in Beledweyne with a suicide car bomb.")
+    assert _events(result, "Suicide bomb")
+    assert not _events(result, "Armed clash") and not _events(result, "Air/drone strike")
+
+
+def test_an_unplaced_incident_happens_where_the_sentence_places_another(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Government soldiers looted shops and burned cars as they pulled out of Gao on Monday.")
+    looting = _events(result, "Looting/property destruction")
+    town = result.with_surface("Gao")[0].entity_id
+    assert looting and looting[0].location is not None and looting[0].location.entity_id == town
+
+
+def test_a_consequence_clause_happens_where_its_cause_did(extract) -> None:  # type: ignore[no-untyped-def]
+    """"seized the airport, west of the city, forcing thousands to flee": people fled the airport's area."""
+    result = extract("Rebels shelled Hama on Monday. On Tuesday they seized Hama Military Airport, west of the city, "
+                     "forcing 5,000 people to flee.")
+    flights = _events(result, "Other")
+    assert flights and flights[-1].location is not None and flights[-1].location.name == "Hama Military Airport"
+
+
+def test_a_coordinated_consequence_happens_where_its_cause_did(extract) -> None:  # type: ignore[no-untyped-def]
+    result = extract("Sudanese air strikes on Darfur have killed 300 people since May, according to local monitors, "
+                     "and forced 50,000 people from their homes.")
+    strikes, flights = _events(result, "Air/drone strike"), _events(result, "Other")
+    assert strikes and strikes[0].location is not None and flights and flights[0].location == strikes[0].location
+
+
+def test_a_general_denial_has_no_scene(extract) -> None:  # type: ignore[no-untyped-def]
+    """"X denies targeting civilians" is about no one place; "X denied the killings" about the one told."""
+    text = "Militiamen massacred nine villagers near Bunia on Monday, witnesses said. "
+    general = extract(text + "The militia denies targeting civilians.")
+    denials = [e for e in _events(general, "Attack") if e.modality == "negated"]
+    assert denials and denials[0].location is None
+    specific = extract(text + "The militia denied the killings.")
+    denials = [e for e in _events(specific, "Attack") if e.modality == "negated"]
+    assert denials and denials[0].location is not None

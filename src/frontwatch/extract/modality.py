@@ -20,14 +20,42 @@ _REPORTING_CLAUSE = re.compile(r"(?:^|[,;:]\s*)([^,;:]{3,80}?)\s+(?:say|says|sai
                                re.IGNORECASE)
 _PRESUPPOSED = re.compile(r"\b(?:since|after|following|before|until)\s+the\s+$", re.IGNORECASE)
 _OF_AFTER = re.compile(r"\s+of\b")
-_SENTENCE_OPENING = re.compile(r"(?:^|[.!?\"\u201c\n])\s*$")
-_DATE_AFTER = re.compile(r"\s+\d")
 _REPORTING_AFTER = re.compile(r",\s*(?:said|says|according to|told)\s+([^,.;]{3,60})", re.IGNORECASE)
+# a source with an apposition: "the Azawad Liberation Front (FLA), a Tuareg separatist alliance, said ..."
+_REPORTING_APPOSED = re.compile(r"(?:^|[,;:]\s*)([^,;:]{3,80}?),\s+(?:a|an|the)\s+[^,;:\"]{3,80},\s+(?:say|says|said|"
+                                r"told|tells|claim|claims|claimed|reported|reports|stated|announced|confirmed|warned|"
+                                r"added)\b", re.IGNORECASE)
+_COMMA_SAID = re.compile(r",\s+(?:say|says|said|told|tells|claim|claims|claimed|reported|reports|stated|announced|"
+                         r"confirmed|warned|added)\b", re.IGNORECASE)
+# an inverted reporting clause closing the sentence: "..., reported the regional military administration."
+_REPORTING_LAST = re.compile(r",\s*(?:reported|informed|announced|stated|added|confirmed)\s+(the\s+[^,.;\"]{3,60})"
+                             r"[.;]?\s*$", re.IGNORECASE)
+# a negation does not reach past the start of another clause: "X, which is not a party to the fighting,
+# has pulled back", "it does not change the map in Darfur, where the RSF is still on the offensive"
+_CLAUSE_BREAK = re.compile(r"(?:,|;|:|\b(?:while|whereas|where|when|which|who|because|but)\b)", re.IGNORECASE)
+
+# a sentence opening with a conditional clause ("If X, <trigger>"; a quote mark may open it)
+_IF_FIRST = re.compile(r"[\"'“‘\s]*(?:if|unless)\b[^,;:.\"”]{2,120},", re.IGNORECASE)
+# a conditional clause after the trigger ("deploy troops if a ceasefire is reached"), not "even if", "as if"
+_IF_AFTER = re.compile(r"(?<!even )(?<!as )\b(?:if|unless)\s+(?!any\b|not\b|so\b|necessary\b|needed\b)\w",
+                       re.IGNORECASE)
+
+_NO_DETERMINER = re.compile(r"\bno\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
+
+
+def _cue(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first cue in text that is not a month name ("captured in May": the month, not the modal)."""
+    for found in pattern.finditer(text):
+        if found.group() == "May" and found.start() > 0:
+            continue
+        return found
+    return None
 
 
 def modality(lexicon: Lexicon, text: str, clause_start: int, trigger_start: int, trigger_end: int,
-             clause_end: int, attributed: bool) -> str:
-    """The modality of the event whose trigger is text[trigger_start:trigger_end]."""
+             clause_end: int, attributed: bool, sentence_start: int | None = None) -> str:
+    """The modality of the event whose trigger is text[trigger_start:trigger_end]
+    (`clause_end` is the end of the sentence; `sentence_start` lets a conditional clause reach the trigger)."""
     before = text[clause_start:trigger_start]
     if _PRESUPPOSED.search(text, max(clause_start, trigger_start - 20), trigger_start) and \
             _OF_AFTER.match(text, trigger_end):
@@ -36,31 +64,33 @@ def modality(lexicon: Lexicon, text: str, clause_start: int, trigger_start: int,
         return "reported" if attributed else "asserted"
     near = text[max(clause_start, trigger_start - NEGATION_WINDOW):trigger_start]
     negation = lexicon.modality_before["negated"].search(near)
-    if negation and not _NOT_ONLY.search(near[negation.start():]):
+    if negation and not _NOT_ONLY.search(near[negation.start():]) and not _CLAUSE_BREAK.search(near, negation.end()):
         return "negated"
+    if _NO_DETERMINER.search(near):
+        return "negated"  # "no talks have taken place": the determiner denies the noun it governs
     if lexicon.modality_before["hedged"].search(before):
         return "hedged"
-    if _modal(lexicon.modality_before["hypothetical"], text, clause_start, trigger_start):
+    if _cue(lexicon.modality_before["hypothetical"], before):
         return "hypothetical"
     # a nominal trigger as subject of a modal verb: "the fall of the city would mean"
-    first = _modal(lexicon.hypothetical_after, text, trigger_end, min(clause_end, trigger_end + 60))
-    if first and not re.search(r"\b(?:said|says|told)\b", text[trigger_end:first.start()]):
+    if lexicon.hypothetical_after.search(text, trigger_end, min(clause_end, trigger_end + 60)):
+        after = text[trigger_end:min(clause_end, trigger_end + 60)]
+        first = _cue(lexicon.hypothetical_after, after)
+        if first and not re.search(r"\b(?:said|says|told)\b", after[:first.start()]):
+            return "hypothetical"
+    if sentence_start is not None and _conditional(text, sentence_start, trigger_start, trigger_end, clause_end):
         return "hypothetical"
     if lexicon.modality_before["planned"].search(before):
         return "planned"
     return "reported" if attributed else "asserted"
 
 
-def _modal(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
-    """The first cue of `pattern` in text[start:end] that is not the month May ("captured in May",
-    "on 11 May"): a capitalised "May" is the modal only where it opens a sentence and no date follows."""
-    for found in pattern.finditer(text, start, end):
-        if found.group() != "May":
-            return found
-        opens_sentence = _SENTENCE_OPENING.search(text, max(0, found.start() - 3), found.start())
-        if opens_sentence and not _DATE_AFTER.match(text, found.end()):
-            return found
-    return None
+def _conditional(text: str, sentence_start: int, trigger_start: int, trigger_end: int, sentence_end: int) -> bool:
+    """The main clause of a conditional: "If the police keep shooting, the protests will grow",
+    "Lebanon is ready to deploy troops if a ceasefire is reached"."""
+    if _IF_FIRST.match(text, sentence_start, trigger_start):
+        return True
+    return bool(_IF_AFTER.search(text, trigger_end, sentence_end))
 
 
 def attribution(lexicon: Lexicon, text: str, start: int, end: int, mentions: list[MentionRecord],
@@ -78,7 +108,10 @@ def attribution(lexicon: Lexicon, text: str, start: int, end: int, mentions: lis
         if found and not re.match(r"(?:it|this|that|there)\b", found.group(1).strip(), re.IGNORECASE):
             source, offset = found.group(1).strip(), found.start(1)
         else:
-            found = _REPORTING_AFTER.search(sentence)
+            found = _REPORTING_LAST.search(sentence, max(0, len(sentence) - 90))
+            if not found and _COMMA_SAID.search(sentence):  # (a cheap test before the costly pattern)
+                found = _REPORTING_APPOSED.search(sentence)
+            found = found or _REPORTING_AFTER.search(sentence)
             if found:
                 source, offset = found.group(1).strip(), found.start(1)
     if not source or found is None:
