@@ -237,6 +237,8 @@ def assert_provenance(result: Extraction) -> None:
         assert mention.surface.strip() == mention.surface and mention.surface
     for event in result.events:
         assert text[event.evidence.start:event.evidence.end] == event.evidence.text
+        assert event.trigger is not None and text[event.trigger.start:event.trigger.end] == event.trigger.text
+        assert event.evidence.start <= event.trigger.start < event.trigger.end <= event.evidence.end
     for quote in result.quotes:
         assert text[quote.start:quote.end] == quote.text
     spans = [(m.start, m.end) for m in result.mentions] + [(e.evidence.start, e.evidence.end) for e in result.events] \

@@ -393,7 +393,9 @@ class EventFinder:
                 actor1=actor1, actor2=actor2, location=location,
                 date=when, date_precision=precision, modality=place_mood,  # type: ignore[arg-type]
                 attribution=attribution if place_mood != "asserted" or attribution else None,
-                control_change=control, evidence=evidence, confidence=round(max(0.05, confidence), 2)))
+                control_change=control, evidence=evidence, confidence=round(max(0.05, confidence), 2),
+                trigger=Evidence(start=trigger.start(), end=trigger.end(),
+                                 text=self.text[trigger.start():trigger.end()])))
         if actor1 is not None and mood != "negated":
             self.state.remember_actor(event_class.id, actor1, records[0].location if records else None)
         return records
