@@ -11,9 +11,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from frontwatch import __version__
+from frontwatch.store.repository import count_documents, list_documents
 from frontwatch.web import queries
 from frontwatch.web.palette import SIDE_COLOURS, UNKNOWN_COLOUR, side_class, side_css
 from frontwatch.web.security import authorize_write
@@ -102,8 +104,6 @@ def incident_page(request: Request, state: State, incident_id: str) -> HTMLRespo
 
 @router.get("/documents", response_class=HTMLResponse)
 def documents_page(request: Request, state: State, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
-    from frontwatch.store.repository import count_documents, list_documents
-
     with state.database.read() as connection:
         found = list_documents(connection, limit=PAGE, offset=offset)
         total = count_documents(connection)
@@ -155,8 +155,6 @@ async def upload_submit(request: Request, state: State) -> HTMLResponse:
     if not upload:
         return render(request, "upload.html", 422, settings=settings, result=None,
                       error="nothing to store: choose files or paste a text")
-    from starlette.concurrency import run_in_threadpool
-
     result = await run_in_threadpool(store_upload, upload, state.database, state.kb, settings.max_doc_bytes)
     return render(request, "upload.html", 201 if result.stored or result.replaced else 200, settings=settings,
                   result=result, error=None)

@@ -70,11 +70,3 @@ def replay(timeline: dict[str, list[ControlPeriod]]) -> Replay:
     places.sort(key=lambda entry: entry.place.name)
     return Replay(steps=steps, places=places)
 
-
-def state_at(entry: ReplayPlace, step: int) -> ReplayPeriod | None:
-    """The period shown for a place at `step` (None: nothing known yet)."""
-    shown = None
-    for period in entry.periods:
-        if period.step <= step:
-            shown = period
-    return shown
