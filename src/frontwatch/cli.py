@@ -294,6 +294,35 @@ def demo(
     raise typer.Exit(1 if summary.failed else 0)
 
 
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (beyond loopback, uploads need FRONTWATCH_TOKEN).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    kb: KbOption = None,
+) -> None:
+    """Serve the web app (map, timeline, incidents, evidence) and the REST API over the database."""
+    from frontwatch.store import open_database
+    from frontwatch.web.app import serve as serve_app
+    from frontwatch.web.settings import WebSettings
+
+    settings = WebSettings.from_environment(host, config.extra_kb_dirs(kb))
+    try:
+        knowledge = _load_kb(kb)
+        database = open_database(db)
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    if not settings.writes_enabled:
+        typer.echo(f"frontwatch: {host} is not a loopback address and FRONTWATCH_TOKEN is not set: "
+                   "uploads are disabled", err=True)
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"database: {database.display_url}", err=True)
+    typer.echo(f"serving http://{shown}:{port}/ (API reference: /docs)", err=True)
+    with database:
+        serve_app(database, knowledge, settings, port)
+
+
 @kb_app.command("info")
 def kb_info(kb: KbOption = None) -> None:
     """Build or load the KB index and print its size and load time."""

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, CursorResult, Row, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, CursorResult, Row, Select, bindparam, delete, func, insert, or_, select, update
 
 from frontwatch.ingest.metadata import make_doc_id
 from frontwatch.records import (
@@ -255,8 +255,10 @@ def iter_documents(connection: Connection) -> Iterator[DocumentRecord]:
         yield rows.document_from_row(row._mapping)
 
 
-def iter_events(
-    connection: Connection,
+BoundingBox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
+
+
+def _events_query(
     *,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
@@ -265,13 +267,9 @@ def iter_events(
     event_type: str | Collection[str] | None = None,
     sub_event_type: str | Collection[str] | None = None,
     doc_id: str | None = None,
-) -> Iterator[EventRecord]:
-    """Stored events matching every filter given, oldest first (undated ones last).
-
-    `since`/`until` keep events whose possible dates overlap the range (a "2018" event is in
-    any range touching 2018; events without a date are left out when either is given).
-    `place` is a location entity id (GeoNames id as text, or a KB slug); the other filters
-    take one value or several."""
+    actor: str | Collection[str] | None = None,
+    bbox: BoundingBox | None = None,
+) -> Select[Any]:
     query = select(events.c.record).select_from(events)
     if since is not None:
         query = query.where(events.c.date_end >= since)
@@ -282,12 +280,132 @@ def iter_events(
         if wanted is None:
             continue
         query = query.where(column == wanted if isinstance(wanted, str) else column.in_(list(wanted)))
+    if actor is not None:
+        actors = [actor] if isinstance(actor, str) else list(actor)
+        query = query.where(or_(events.c.actor1_id.in_(actors), events.c.actor2_id.in_(actors)))
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        query = query.where(events.c.lon.between(min_lon, max_lon), events.c.lat.between(min_lat, max_lat))
     if doc_id is not None:
         query = query.join(documents).where(documents.c.doc_id == doc_id)
+    return query
+
+
+def iter_events(
+    connection: Connection,
+    *,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    place: str | Collection[str] | None = None,
+    modality: str | Collection[str] | None = None,
+    event_type: str | Collection[str] | None = None,
+    sub_event_type: str | Collection[str] | None = None,
+    doc_id: str | None = None,
+    actor: str | Collection[str] | None = None,
+    bbox: BoundingBox | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> Iterator[EventRecord]:
+    """Stored events matching every filter given, oldest first (undated ones last).
+
+    `since`/`until` keep events whose possible dates overlap the range (a "2018" event is in
+    any range touching 2018; events without a date are left out when either is given).
+    `place` is a location entity id (GeoNames id as text, or a KB slug); `actor` an actor
+    entity id in either role; `bbox` (min_lon, min_lat, max_lon, max_lat) keeps located
+    events inside it; the other filters take one value or several. `limit`/`offset` page."""
+    query = _events_query(since=since, until=until, place=place, modality=modality, event_type=event_type,
+                          sub_event_type=sub_event_type, doc_id=doc_id, actor=actor, bbox=bbox)
     query = query.order_by(events.c.date_start.is_(None), events.c.date_start, events.c.document_id,
                            events.c.ordinal)
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     for row in connection.execute(query, execution_options={"yield_per": STREAM_BATCH}):
         yield rows.event_from_row(row._mapping)
+
+
+def count_events(connection: Connection, **filters: Any) -> int:
+    """How many events `iter_events` would yield with these filters (without limit/offset)."""
+    query = _events_query(**filters)
+    return int(connection.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
+@dataclass(frozen=True)
+class DocumentListing:
+    """A stored document without its text, for lists and search results."""
+
+    doc_id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: str | None
+    language: str | None
+    source: str
+    characters: int
+
+
+def _documents_query(text: str | None, entity_ids: Collection[str] | None) -> Select[Any]:
+    query = select(documents.c.doc_id, documents.c.title, documents.c.outlet, documents.c.url,
+                   documents.c.published, documents.c.language, documents.c.source,
+                   func.length(documents.c.text).label("characters"))
+    conditions = []
+    if text:
+        conditions += [documents.c.title.icontains(text, autoescape=True),
+                       documents.c.outlet.icontains(text, autoescape=True),
+                       documents.c.text.icontains(text, autoescape=True)]
+    if entity_ids:
+        conditions.append(documents.c.id.in_(
+            select(mentions.c.document_id).where(mentions.c.entity_id.in_(list(entity_ids)))))
+    return query.where(or_(*conditions)) if conditions else query
+
+
+def list_documents(connection: Connection, *, text: str | None = None, entity_ids: Collection[str] | None = None,
+                   limit: int = 50, offset: int = 0) -> list[DocumentListing]:
+    """Stored documents (first stored first); with `text` or `entity_ids`, those whose title,
+    outlet or text contains `text` (case-insensitive, taken literally) or that mention one of
+    the entities."""
+    query = _documents_query(text, entity_ids).order_by(documents.c.id).limit(limit).offset(offset)
+    return [DocumentListing(**row._mapping) for row in connection.execute(query)]
+
+
+def count_documents(connection: Connection, *, text: str | None = None,
+                    entity_ids: Collection[str] | None = None) -> int:
+    query = _documents_query(text, entity_ids)
+    return int(connection.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
+def _quotes_query(speaker: str | None, doc_id: str | None, text: str | None) -> Select[Any]:
+    query = select(quotes, documents.c.doc_id).join(documents)
+    if speaker is not None:
+        query = query.where(quotes.c.speaker_id == speaker)
+    if doc_id is not None:
+        query = query.where(documents.c.doc_id == doc_id)
+    if text:
+        query = query.where(quotes.c.text.icontains(text, autoescape=True))
+    return query
+
+
+def list_quotes(connection: Connection, *, speaker: str | None = None, doc_id: str | None = None,
+                text: str | None = None, limit: int = 50, offset: int = 0) -> list[QuoteRecord]:
+    """Stored quotes, by document and position; filtered by speaker id, document or words."""
+    query = (_quotes_query(speaker, doc_id, text).order_by(quotes.c.document_id, quotes.c.ordinal)
+             .limit(limit).offset(offset))
+    return [rows.quote_from_row(row._mapping, row.doc_id) for row in connection.execute(query)]
+
+
+def count_quotes(connection: Connection, *, speaker: str | None = None, doc_id: str | None = None,
+                 text: str | None = None) -> int:
+    query = _quotes_query(speaker, doc_id, text)
+    return int(connection.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+
+def change_marker(connection: Connection) -> tuple[int, int, str]:
+    """A cheap value that changes whenever documents are stored or replaced: (count, highest row
+    id, latest stored_at). Caches of anything computed from the records key on it."""
+    row = connection.execute(select(func.count(), func.max(documents.c.id),
+                                    func.max(documents.c.stored_at))).one()
+    return int(row[0]), int(row[1] or 0), str(row[2] or "")
 
 
 def counts(connection: Connection) -> dict[str, int]:
