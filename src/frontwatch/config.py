@@ -5,6 +5,7 @@
 | FRONTWATCH_CACHE_DIR | where the compiled KB index is cached | the user cache dir (platformdirs) |
 | FRONTWATCH_KB | extra KB directories, separated by the OS path separator | none |
 | FRONTWATCH_MAX_DOC_MB | largest single document read, in MB | 20 |
+| FRONTWATCH_DB | the database, a file path or URL (like `--db`) | frontwatch.db in the user data dir |
 | FRONTWATCH_TOKEN | token `frontwatch serve` requires for uploads (docs/web.md, security model) | none |
 | FRONTWATCH_MAX_UPLOAD_MB | largest upload request `frontwatch serve` accepts, in MB | 20 |
 """
@@ -37,3 +38,8 @@ def web_token() -> str | None:
 def max_upload_mb() -> float:
     value = os.environ.get("FRONTWATCH_MAX_UPLOAD_MB")
     return float(value) if value else DEFAULT_MAX_UPLOAD_MB
+
+
+def database() -> str | None:
+    """The database named by FRONTWATCH_DB (a path or URL); None when unset or empty."""
+    return os.environ.get("FRONTWATCH_DB") or None

@@ -34,3 +34,7 @@ class GoldError(FrontwatchError):
 
     def __init__(self, path: str, problem: str) -> None:
         super().__init__(f"{path}: {problem}")
+
+
+class StoreError(FrontwatchError):
+    """The database cannot be opened, is of an unknown kind, or has a schema this code does not know."""

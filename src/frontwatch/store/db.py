@@ -8,7 +8,6 @@ directory (platformdirs).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
@@ -19,19 +18,15 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from frontwatch.errors import FrontwatchError
+from frontwatch import config
+from frontwatch.errors import StoreError
 
-DB_VARIABLE = "FRONTWATCH_DB"
 DB_FILENAME = "frontwatch.db"
 # How long a writer waits for another writer's lock before giving up (SQLite busy timeout).
 BUSY_TIMEOUT_MS = 30_000
 # Arbitrary constant: the PostgreSQL advisory lock that serialises migrations.
 _MIGRATION_LOCK = 0x66776462  # "fwdb"
 _WRITE = "frontwatch_write"
-
-
-class StoreError(FrontwatchError):
-    """The database cannot be opened, is of an unknown kind, or has a schema this code does not know."""
 
 
 def default_path() -> Path:
@@ -43,7 +38,7 @@ def default_path() -> Path:
 
 def resolve_url(db: str | None = None) -> URL:
     """The SQLAlchemy URL for `--db` (a path or URL), else FRONTWATCH_DB, else the default file."""
-    value = db or os.environ.get(DB_VARIABLE) or str(default_path())
+    value = db or config.database() or str(default_path())
     if "://" not in value:
         return URL.create("sqlite", database=str(Path(value).expanduser().resolve()))
     try:
