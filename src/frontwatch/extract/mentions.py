@@ -17,6 +17,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from frontwatch.ingest.segment import Sentence
@@ -33,7 +34,7 @@ from frontwatch.kb.index import (
     SHORT_NAME,
     KnowledgeBase,
 )
-from frontwatch.records import MentionRecord
+from frontwatch.records import MentionRecord, replaced
 
 # lower-case words allowed inside a capitalised name ("London School of Economics")
 CHUNK_PARTICLES = frozenset("of de la le du des del di da al el ad ar as ash at az ez bin ibn van von der "
@@ -140,6 +141,44 @@ class Match:
     exact: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """The index entries of one name, decoded: what linking needs to know about them. Decoded once
+    per process and code tuple (the same names recur in every article)."""
+
+    actor_kind: int | None  # ACTOR, FORCE or SHORT_NAME: the first of these kinds among the entries
+    actor_refs: tuple[int, ...]  # the entries of that kind
+    counted_actor: int | None  # the first actor or force entry: counts toward the story's actors
+    places: tuple[int, ...]
+    country: str | None  # ISO2 of the first country among the places
+    generic: bool  # generic entries among them
+    generic_tags: tuple[str, ...]  # their tags and flags, in order, without repeats
+
+
+def decode_candidates(kb: KnowledgeBase, codes: tuple[int, ...]) -> Candidates:
+    by_kind: dict[int, list[int]] = {}
+    for code in codes:
+        by_kind.setdefault((code >> 2) & 0b111, []).append(code >> 5)
+    actor_kind = next((kind for kind in (ACTOR, FORCE, SHORT_NAME) if kind in by_kind), None)
+    counted = next((code >> 5 for code in codes if (code >> 2) & 0b111 in (ACTOR, FORCE)), None)
+    places = tuple(by_kind.get(PLACE, ()))
+    country = next((kb.places[ref][5] for ref in places if kb.places[ref][8] == "COUNTRY"), None)
+    tags = dict.fromkeys(tag for g in by_kind.get(GENERIC, ()) for tag in kb.generic_tags[g])
+    return Candidates(actor_kind, tuple(by_kind[actor_kind]) if actor_kind is not None else (), counted,
+                      places, country, GENERIC in by_kind, tuple(tags))
+
+
+_CANDIDATES: dict[str, dict[tuple[int, ...], Candidates]] = {}
+# Validated records per (kind, entity, surface, how linked, side): a copy with the document's id and
+# offsets is all a mention needs (validating a new record costs 8x more).
+_TEMPLATES: dict[str, dict[tuple[object, ...], MentionRecord]] = {}
+_MAX_CACHED_TEMPLATES = 100_000
+_LINKS = {ACTOR: "alias", FORCE: "demonym", SHORT_NAME: "short_name"}
+# |latitude difference| beyond which two places are surely further apart than CO_MENTION_KM
+# (300 km is 2.70 degrees of a great circle; the margin absorbs rounding)
+_FAR_LATITUDE = 2.75
+
+
 @dataclass
 class DocumentContext:
     """What the whole document says about where and who it is about."""
@@ -229,7 +268,9 @@ class MentionFinder:
         self._ref_by_entity = kb.actor_by_entity()
         self.window_words: list[str] = []
         self._place_memo: dict[tuple[int, ...], Place | None] = {}
-        self._templates: dict[tuple[str, ...], MentionRecord] = {}
+        self._actor_templates: dict[tuple[str, str, str], MentionRecord] = {}
+        self._candidates = _CANDIDATES.setdefault(kb.digest, {})
+        self._record_templates = _TEMPLATES.setdefault(kb.digest, {})
         self.sentence_openers: set[int] = set()
         self.window_re = window_regex(kb)
         self.tail_words = kb.tail_word_set()
@@ -526,19 +567,17 @@ class MentionFinder:
         kb = self.kb
         context = DocumentContext()
         for match, _ in pending:
-            kinds = [(c >> 5, (c >> 2) & 0b111) for c in match.codes]
-            actor_refs = [ref for ref, kind in kinds if kind in (ACTOR, FORCE)]
-            if actor_refs:
-                context.actor_count[actor_refs[0]] += 1
-                actor = kb.actors[actor_refs[0]]
+            candidates = self._decoded(match.codes)
+            if candidates.counted_actor is not None:
+                context.actor_count[candidates.counted_actor] += 1
+                actor = kb.actors[candidates.counted_actor]
                 if actor.country:
                     # a local armed group says where the story is; a state's forces often act abroad
                     context.country_weight[actor.country] += 0.25 if actor.kind in _STATE_KINDS else 1
                 continue
-            place_refs = [ref for ref, kind in kinds if kind == PLACE]
-            country_refs = [ref for ref in place_refs if kb.places[ref][8] == "COUNTRY"]
-            if country_refs:
-                context.country_weight[kb.places[country_refs[0]][5]] += 2
+            place_refs = candidates.places
+            if candidates.country is not None:
+                context.country_weight[candidates.country] += 2
             elif len(place_refs) == 1 and not (match.start in self.sentence_openers and match.count == 1):
                 place = kb.place(place_refs[0])
                 if place.curated or place.population >= MIN_FOREIGN_POPULATION:
@@ -604,20 +643,23 @@ class MentionFinder:
                                            name=name, link="short_name"))
         return extra
 
+    def _decoded(self, codes: tuple[int, ...]) -> Candidates:
+        candidates = self._candidates.get(codes)
+        if candidates is None:
+            candidates = self._candidates[codes] = decode_candidates(self.kb, codes)
+        return candidates
+
     def _link_one(self, doc_id: str, match: Match, context: DocumentContext) -> MentionRecord | None:
         surface = self.text[match.start:match.end]
-        by_kind: dict[int, list[int]] = {}
-        for code in match.codes:
-            by_kind.setdefault((code >> 2) & 0b111, []).append(code >> 5)
-        for kind in (ACTOR, FORCE, SHORT_NAME):
-            if kind in by_kind:
-                ref = self._pick_actor(by_kind[kind], context, short=kind == SHORT_NAME)
-                link = {ACTOR: "alias", FORCE: "demonym", SHORT_NAME: "short_name"}[kind]
-                return self._actor_record(doc_id, match, surface, ref, link, context)
-        if PLACE in by_kind:
+        candidates = self._decoded(match.codes)
+        if candidates.actor_kind is not None:
+            kind = candidates.actor_kind
+            ref = self._pick_actor(candidates.actor_refs, context, short=kind == SHORT_NAME)
+            return self._actor_record(doc_id, match, surface, ref, _LINKS[kind], context)
+        if candidates.places:
             key = match.codes
             if key not in self._place_memo:  # the context is fixed once the document is read
-                self._place_memo[key] = self._pick_place(by_kind[PLACE], context)
+                self._place_memo[key] = self._pick_place(candidates.places, context)
             place = self._place_memo[key]
             if place is None:
                 return None
@@ -625,20 +667,18 @@ class MentionFinder:
                     place.feature != "COUNTRY" and place.country not in context.countries() and \
                     place.population < 1_000_000 and _LOWER_NEXT.match(self.text, match.end):
                 return None  # "Split between two camps, ...", "Nice words ...": an opening word, not a town
-            template_key = (place.entity_id, surface)
-            template = self._templates.get(template_key)
+            template_key = ("place", place.entity_id, surface)
+            template = self._record_templates.get(template_key)
             if template is None:
-                template = self._templates[template_key] = MentionRecord(
+                template = self._new_template(template_key, MentionRecord(
                     doc_id=doc_id, start=match.start, end=match.end, surface=surface,
                     entity_type="place", entity_id=place.entity_id, name=place.name,
                     link="name" if place.name == surface else "alias",
                     geonames_id=place.geonames_id, lat=place.lat, lon=place.lon,
-                    country=place.country or None, admin1=place.admin1, feature=place.feature)
-                return template
-            # the same name again: copy the validated record, new offsets only
-            return template.model_copy(update={"start": match.start, "end": match.end})
-        if GENERIC in by_kind:
-            raw_tags = list(dict.fromkeys(tag for g in by_kind[GENERIC] for tag in self.kb.generic_tags[g]))
+                    country=place.country or None, admin1=place.admin1, feature=place.feature))
+            return replaced(template, doc_id=doc_id, start=match.start, end=match.end)
+        if candidates.generic:
+            raw_tags = list(candidates.generic_tags)
             usable, owner_country, owner = self._generic_context(match, raw_tags, context)
             if not usable:
                 return None
@@ -708,19 +748,29 @@ class MentionFinder:
         actor = self.kb.actors[ref]
         if link == "alias" and surface == actor.name:
             link = "name"
-        side = actor.side_in(context.focus())  # the side in the story's theatre; kb.actor_side for others
-        template_key = (actor.entity_id, surface, link)
-        template = self._templates.get(template_key)
-        if template is not None:
-            return template.model_copy(update={"start": match.start, "end": match.end})
-        template = self._templates[template_key] = MentionRecord(
-            doc_id=doc_id, start=match.start, end=match.end, surface=surface,
-            entity_type=actor.entity_type, entity_id=actor.entity_id,  # type: ignore[arg-type]
-            name=actor.name, link=link, wikidata=actor.wikidata,  # type: ignore[arg-type]
-            side=side, aliases_matched=[surface])
-        return template
+        # one record per entity id, name and link in a document (as written first)
+        document_key = (actor.entity_id, surface, link)
+        template = self._actor_templates.get(document_key)
+        if template is None:
+            side = actor.side_in(context.focus())  # the side in the story's theatre; kb.actor_side for others
+            template_key = ("actor", ref, surface, link, side)
+            template = self._record_templates.get(template_key)
+            if template is None:
+                template = self._new_template(template_key, MentionRecord(
+                    doc_id=doc_id, start=match.start, end=match.end, surface=surface,
+                    entity_type=actor.entity_type, entity_id=actor.entity_id,  # type: ignore[arg-type]
+                    name=actor.name, link=link, wikidata=actor.wikidata,  # type: ignore[arg-type]
+                    side=side, aliases_matched=[surface]))
+            self._actor_templates[document_key] = template
+        return replaced(template, doc_id=doc_id, start=match.start, end=match.end, aliases_matched=[surface])
 
-    def _pick_actor(self, refs: list[int], context: DocumentContext, *, short: bool) -> int:
+    def _new_template(self, key: tuple[object, ...], record: MentionRecord) -> MentionRecord:
+        if len(self._record_templates) > _MAX_CACHED_TEMPLATES:
+            self._record_templates.clear()
+        self._record_templates[key] = record
+        return record
+
+    def _pick_actor(self, refs: Sequence[int], context: DocumentContext, *, short: bool) -> int:
         if len(refs) == 1:
             return refs[0]
         countries = context.countries()
@@ -801,7 +851,7 @@ class MentionFinder:
                 return country
         return context.focus()
 
-    def _pick_place(self, refs: list[int], context: DocumentContext) -> Place | None:
+    def _pick_place(self, refs: Sequence[int], context: DocumentContext) -> Place | None:
         countries = context.countries()
         total = max(context.country_weight.values(), default=1)
         focus = context.focus()
@@ -822,7 +872,7 @@ class MentionFinder:
                 score += 1.5
             if place.feature == "COUNTRY":
                 score += 1
-            if any(a.entity_id != place.entity_id and
+            if any(a.entity_id != place.entity_id and abs(a.lat - place.lat) < _FAR_LATITUDE and
                    distance_km(a.lat, a.lon, place.lat, place.lon) < CO_MENTION_KM for a in context.anchors):
                 score += 1.5
             if best is None or score > best[0]:

@@ -61,6 +61,7 @@ class KnowledgeBase:
     _by_entity: dict[str, int] | None = field(default=None, repr=False)
     _tail_set: frozenset[str] | None = field(default=None, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    _place_objects: dict[int, Place] = field(default_factory=dict, repr=False)
 
     def derived(self, name: str) -> Any:
         """Tables derived from the actors, built once per process: `media_ids` (news outlets),
@@ -127,7 +128,11 @@ class KnowledgeBase:
         self.actor_by_slug = {actor.slug: i for i, actor in enumerate(self.actors)}
 
     def place(self, index: int) -> Place:
-        return Place._make(self.places[index])
+        """The place at an index position (made once per process: linking asks for the same ones often)."""
+        place = self._place_objects.get(index)
+        if place is None:
+            place = self._place_objects[index] = Place._make(self.places[index])
+        return place
 
     def place_by_id(self, entity_id: str) -> Place | None:
         """A place by entity id (GeoNames id or curated slug)."""
