@@ -17,7 +17,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from frontwatch.ingest.segment import Sentence
@@ -48,39 +48,85 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 _APPOSITION_FILLERS = frozenset("a an the senior former deputy leading top veteran".split())
 
 
-def _upper_class() -> str:
+def _upper_letters() -> str:
     chars = [chr(c) for r in ((0x41, 0x5B), (0xC0, 0x250), (0x1E00, 0x1F00), (0x391, 0x3AA), (0x400, 0x430))
              for c in range(*r) if chr(c).isupper()]
-    return "[" + "".join(re.escape(ch) for ch in chars) + "]"
+    return "".join(re.escape(ch) for ch in chars)
 
 
-_PARTICLE = ("(?:al|el|il|ul|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en|ath|adh|of|de|la|le|les|du|des|del|della|"
-             "di|da|do|dos|das|van|von|der|den|bin|ibn|bint|for|on|the|and|y|e|to|wal|wa)")
-_CAPWORD = "(?:" + _upper_class() + r"\w*(?:['’‘`ʼʻ]\w+)*|\d+(?:st|nd|rd|th))"
+_Trie = dict[str, "_Trie"]
+
+
+def _trie(words: Iterable[str]) -> _Trie:
+    root: _Trie = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return root
+
+
+def _trie_pattern(node: _Trie) -> str:
+    """An alternation of words written as a prefix tree ("ar(?:my|med)"), which the regex engine
+    tries letter by letter instead of word by word; it matches exactly what the flat one matches
+    where every word must be followed by a boundary."""
+    branches = [re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    alternation = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return (alternation if alternation.startswith("(?:") else "(?:" + alternation + ")") + "?"
+    return alternation
+
+
+def word_alternation(words: Iterable[str]) -> str:
+    """A group matching any of the words (each then followed by a boundary of the caller's)."""
+    return "(?:" + _trie_pattern(_trie(words)) + ")"
+
+
+_UPPER = _upper_letters()
+_PARTICLE = word_alternation("al el il ul ad ed ar er as es ash esh at et az ez an en ath adh of de la le les du des "
+                             "del della di da do dos das van von der den bin ibn bint for on the and y e to wal "
+                             "wa".split())
+_CAPWORD = "(?:[" + _UPPER + r"]\w*(?:['’‘`ʼʻ]\w+)*|\d+(?:st|nd|rd|th))"
 _SEP = "(?:[ \\-\u2010\u2011\u2013]|[ \\-\u2010\u2011](?:" + _PARTICLE + "[ \\-\u2010\u2011]){1,2})"
 _WINDOWS: dict[str, re.Pattern[str]] = {}
 
 
 def window_regex(kb: KnowledgeBase) -> re.Pattern[str]:
     """A window around every capitalised name: optional joined article, then
-    capitalised words (lower-case particles allowed inside). Sentence-opening
+    capitalised words (lower-case particles allowed inside), then up to three
+    lower-case words that occur inside known names ("Syrian army"). Sentence-opening
     function words ("The", "In") are skipped. Only windows are tokenised and
     looked up, which keeps per-token Python work off the common words of the
-    text (measured: ~3x faster than tokenising every word)."""
+    text (measured: ~3x faster than tokenising every word).
+
+    The pattern opens with one character class, the letters a window can start
+    with (a capital, a digit, the "a"/"e" of an article), so that the regex engine
+    skips to the next candidate in C; what must hold before and at that letter
+    follows it as lookbehinds (measured: 40% faster than opening with them)."""
     pattern = _WINDOWS.get(kb.digest)
     if pattern is None:
-        function_words = sorted(kb.lexicon.get("function_words", frozenset()), key=len, reverse=True)
-        skip = "(?!(?:" + "|".join(map(re.escape, function_words)) + r")\b)" if function_words else ""
+        # "The" is skipped: after its "T" is consumed, "he" + boundary must not follow
+        function_words = _trie(kb.lexicon.get("function_words", frozenset()))
+        skip = "(?!" + "|".join(f"(?<={re.escape(first)})" + _trie_pattern(rest) + r"\b"
+                                for first, rest in sorted(function_words.items()) if first) + ")"
+        after_first = (
+            # al-, el-, an-, ad-, ar-, as-, ash-, at-, az-, ez-, ed-, es-, et- before the name
+            r"(?:(?<=a)(?:sh|[lndrstz])|(?<=e)[lzdst])[-\u2010\u2011]" + _CAPWORD
+            + "|(?<=[" + _UPPER + r"])\w*(?:['’‘`ʼʻ]\w+)*"  # the rest of a capitalised word
+            + r"|(?<=\d)\d*(?:st|nd|rd|th)"  # the rest of "21st"
+        )
+        tail_words = [word for word in kb.tail_words if re.fullmatch("[a-z]+", word)]
+        tail = r"(?:[ \-\u2010\u2011]" + word_alternation(tail_words) + r"(?![\w\-\u2010\u2011'’])){0,3}"
         pattern = re.compile(
-            r"(?<![\w'’])" + skip + r"(?:(?:al|el|an|ad|ar|as|ash|at|az|ez|ed|es|et)[-\u2010\u2011])?" + _CAPWORD
-            + "(?:" + _SEP + _CAPWORD + ")*"
+            "[" + _UPPER + r"\dae](?<![\w'’].)" + (skip if function_words else "")
+            + "(?:" + after_first + ")" + "(?:" + _SEP + _CAPWORD + ")*" + (tail if tail_words else "")
         )
         _WINDOWS[kb.digest] = pattern
     return pattern
 
-
-# a lower-case word that may continue a capitalised name ("Syrian army", "Russian air force")
-_TAIL_WORD = re.compile(r"[ \-\u2010\u2011]([a-z]+)(?![\w\-\u2010\u2011'’])")
 
 
 _AT_OR_IN = re.compile(r"\s+(?:at|in)\s+(?:the\s+)?")
@@ -131,7 +177,7 @@ class Token:
     sentence_start: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     start: int
     end: int
@@ -149,7 +195,9 @@ class Candidates:
     actor_kind: int | None  # ACTOR, FORCE or SHORT_NAME: the first of these kinds among the entries
     actor_refs: tuple[int, ...]  # the entries of that kind
     counted_actor: int | None  # the first actor or force entry: counts toward the story's actors
-    places: tuple[int, ...]
+    places: tuple[Place, ...]
+    largest_population: int  # of those places
+    population_scores: tuple[float, ...]  # the part of each place's score its size gives
     country: str | None  # ISO2 of the first country among the places
     generic: bool  # generic entries among them
     generic_tags: tuple[str, ...]  # their tags and flags, in order, without repeats
@@ -161,11 +209,13 @@ def decode_candidates(kb: KnowledgeBase, codes: tuple[int, ...]) -> Candidates:
         by_kind.setdefault((code >> 2) & 0b111, []).append(code >> 5)
     actor_kind = next((kind for kind in (ACTOR, FORCE, SHORT_NAME) if kind in by_kind), None)
     counted = next((code >> 5 for code in codes if (code >> 2) & 0b111 in (ACTOR, FORCE)), None)
-    places = tuple(by_kind.get(PLACE, ()))
-    country = next((kb.places[ref][5] for ref in places if kb.places[ref][8] == "COUNTRY"), None)
+    places = tuple(kb.place(ref) for ref in by_kind.get(PLACE, ()))
+    country = next((place.country for place in places if place.feature == "COUNTRY"), None)
     tags = dict.fromkeys(tag for g in by_kind.get(GENERIC, ()) for tag in kb.generic_tags[g])
     return Candidates(actor_kind, tuple(by_kind[actor_kind]) if actor_kind is not None else (), counted,
-                      places, country, GENERIC in by_kind, tuple(tags))
+                      places, max((place.population for place in places), default=0),
+                      tuple(0.5 * math.log10(place.population + 10) for place in places),
+                      country, GENERIC in by_kind, tuple(tags))
 
 
 _CANDIDATES: dict[str, dict[tuple[int, ...], Candidates]] = {}
@@ -236,7 +286,9 @@ def _tokens(text: str, sentence: Sentence) -> list[Token]:
 class WindowAnalysis:
     tokens: tuple[Token, ...]
     matches: tuple[Match, ...]
-    chunks: tuple[tuple[int, int, bool], ...]  # (first, count, wholly a KB name) still to classify
+    # (first, count, wholly a KB name) of the capitalised chunks that may name an unknown person or
+    # organisation, still to classify in context
+    chunks: tuple[tuple[int, int, bool], ...]
     words: tuple[str, ...]  # raw words, for demonyms
 
 
@@ -273,7 +325,6 @@ class MentionFinder:
         self._record_templates = _TEMPLATES.setdefault(kb.digest, {})
         self.sentence_openers: set[int] = set()
         self.window_re = window_regex(kb)
-        self.tail_words = kb.tail_word_set()
         self.sentence_starts = [s.start for s in sentences]
         self.function_words = kb.lexicon.get("function_words", frozenset())
 
@@ -397,6 +448,21 @@ class MentionFinder:
                 return (k - first, org_first) if org_first < first + count else None
         return None
 
+    def _may_name_unknown(self, words: list[Token], whole: bool) -> bool:
+        """False where `classify_chunk` surely finds no kind the chunk can take, from its words alone
+        (the same tests in the same terms): most chunks never need their context looked at."""
+        raws = [t.raw for t in words]
+        if any(raw in self.org_heads for raw in raws[1:]) or (len(raws) >= 2 and raws[0] in self.org_heads
+                                                               and any(r in CHUNK_PARTICLES for r in raws)):
+            return True  # an organisation
+        if not 2 <= len(raws) <= 4 or any(raw.isupper() for raw in raws):
+            return False
+        if any(raw in self.common or raw.lower() in CHUNK_PARTICLES for raw in raws[1:]):
+            return False
+        if raws[0] in self.common and raws[0] not in self.given:
+            return False
+        return not whole  # at best a person, and a name the gazetteer knows whole is not overruled
+
     def classify_chunk(self, content: list[Token], first: int, count: int) -> str | None:
         """'organisation', 'person' or None for a capitalised run no KB name covers."""
         words = content[first:first + count]
@@ -430,12 +496,9 @@ class MentionFinder:
 
     def _analyse_window(self, window: str) -> WindowAnalysis:
         """Tokens, KB matches and unexplained capitalised chunks of one window, with
-        offsets relative to the window. Context-free, so cached across documents:
-        the same names ("Syrian army", "Deir al-Zor") recur in every article."""
+        offsets relative to the window. Context-free, so kept across documents (`find` looks
+        them up): the same names ("Syrian army", "Deir al-Zor") recur in every article."""
         cache = _ANALYSES.setdefault(self.kb.digest, {})
-        found = cache.get(window)
-        if found is not None:
-            return found
         content, joins = self._content(_tokens(window, Sentence(0, len(window))), window)
         matches = self.match_sentence(content, joins, window)
         covered = {m.first + k: m for m in matches for k in range(m.count)}
@@ -444,7 +507,8 @@ class MentionFinder:
             whole = first in covered and covered[first].count == count
             if count < 2 or (whole and self._is_actor_match(covered[first])):
                 continue  # one word is never an unknown person or organisation
-            chunks.append((first, count, whole))
+            if self._may_name_unknown(content[first:first + count], whole):
+                chunks.append((first, count, whole))
         # a demonym inside a matched name ("Turkish troops") is already counted through the actor
         demonyms = tuple(t.raw for k, t in enumerate(content) if t.raw in self.kb.demonyms and k not in covered)
         found = WindowAnalysis(tuple(content), tuple(matches), tuple(chunks), demonyms)
@@ -454,19 +518,15 @@ class MentionFinder:
         return found
 
     def find(self, doc_id: str) -> list[MentionRecord]:
-        pending: list[tuple[Match, list[Token]]] = []
+        pending: list[Match] = []
         unknown: list[tuple[int, int, str, str]] = []
         text = self.text
+        analyses = _ANALYSES.setdefault(self.kb.digest, {})
         for sentence in self.sentences:
             for window in self.window_re.finditer(text, sentence.start, sentence.end):
-                end = window.end()
-                for _ in range(3):  # extend over lower-case words that occur inside known names
-                    tail = _TAIL_WORD.match(text, end, sentence.end)
-                    if tail is None or tail.group(1) not in self.tail_words:
-                        break
-                    end = tail.end()
-                offset = window.start()
-                analysis = self._analyse_window(text[offset:end])
+                offset, end = window.span()
+                key = text[offset:end]
+                analysis = analyses.get(key) or self._analyse_window(key)
                 if not analysis.tokens:
                     continue
                 if offset == sentence.start:
@@ -475,9 +535,13 @@ class MentionFinder:
                     self.sentence_openers.add(offset)
                 if analysis.words:
                     self.window_words.extend(analysis.words)
+                if not analysis.chunks:
+                    pending.extend([Match(m.start + offset, m.end + offset, m.first, m.count, m.codes, m.exact)
+                                    for m in analysis.matches])
+                    continue
                 matches = [Match(m.start + offset, m.end + offset, m.first, m.count, m.codes, m.exact)
                            for m in analysis.matches]
-                content = [_shifted(t, offset) for t in analysis.tokens] if analysis.chunks else []
+                content = [_shifted(t, offset) for t in analysis.tokens]
                 for first, count, whole in analysis.chunks:
                     kind = self.classify_chunk(content, first, count)
                     if kind is None or (whole and kind == "person"):
@@ -510,7 +574,7 @@ class MentionFinder:
                         surface_tokens = surface_tokens[1:]  # "Brigadier Nabil Abdallah" -> the name
                     unknown.append((surface_tokens[0].start, surface_tokens[-1].end, kind,
                                     text[surface_tokens[0].start:surface_tokens[-1].end]))
-                pending.extend((m, []) for m in matches)
+                pending.extend(matches)
         pending = self._merge(pending, self._phrase_matches(), unknown)
         return self._link(doc_id, pending, unknown)
 
@@ -533,40 +597,38 @@ class MentionFinder:
             found.append(Match(start, end + 1, -1, 0, codes))
         return found
 
-    def _merge(self, pending: list[tuple[Match, list[Token]]], phrases: list[Match],
-               unknown: list[tuple[int, int, str, str]]) -> list[tuple[Match, list[Token]]]:
+    def _merge(self, pending: list[Match], phrases: list[Match],
+               unknown: list[tuple[int, int, str, str]]) -> list[Match]:
         """Window matches and phrase matches together; on overlap the longer span wins, and a
         phrase that sticks out of a name keeps its rest when that is a phrase too ("the Bashar
         al-Assad regime": the person, then "regime")."""
         blocked = [(start, end) for start, end, _, _ in unknown]
-        candidates = list(pending) + [(m, []) for m in phrases
-                                      if not any(s < m.end and m.start < e for s, e in blocked)]
-        candidates.sort(key=lambda item: (item[0].start, -(item[0].end - item[0].start)))
-        merged: list[tuple[Match, list[Token]]] = []
-        for item in candidates:
-            match = item[0]
-            if merged and match.start < merged[-1][0].end:
-                last = merged[-1][0]
+        candidates = pending + [m for m in phrases if not any(s < m.end and m.start < e for s, e in blocked)]
+        candidates.sort(key=lambda m: (m.start, m.start - m.end))
+        merged: list[Match] = []
+        for match in candidates:
+            if merged and match.start < merged[-1].end:
+                last = merged[-1]
                 if match.end - match.start > last.end - last.start:
-                    merged[-1] = item
+                    merged[-1] = match
                 elif match.first == -1 and match.end > last.end:
                     rest = self.text[last.end:match.end]
                     codes = self.kb.lower_phrases.get(rest.strip(" -").lower())
                     if codes and rest[:1] in " -":
                         rest_start = match.end - len(rest.lstrip(" -"))
-                        merged.append((Match(rest_start, match.end, -1, 0, codes), []))
+                        merged.append(Match(rest_start, match.end, -1, 0, codes))
                 continue
-            merged.append(item)
+            merged.append(match)
         return merged
 
     def _is_actor_match(self, match: Match) -> bool:
         return any((code >> 2) & 0b111 in (ACTOR, SHORT_NAME, FORCE) for code in match.codes)
 
-    def _link(self, doc_id: str, pending: list[tuple[Match, list[Token]]],
+    def _link(self, doc_id: str, pending: list[Match],
               unknown: list[tuple[int, int, str, str]]) -> list[MentionRecord]:
         kb = self.kb
         context = DocumentContext()
-        for match, _ in pending:
+        for match in pending:
             candidates = self._decoded(match.codes)
             if candidates.counted_actor is not None:
                 context.actor_count[candidates.counted_actor] += 1
@@ -579,7 +641,7 @@ class MentionFinder:
             if candidates.country is not None:
                 context.country_weight[candidates.country] += 2
             elif len(place_refs) == 1 and not (match.start in self.sentence_openers and match.count == 1):
-                place = kb.place(place_refs[0])
+                place = place_refs[0]
                 if place.curated or place.population >= MIN_FOREIGN_POPULATION:
                     # only names that are unambiguous *and* notable say where a story is;
                     # a lone village match ("Sunni" -> Suni, Italy) must not vouch for itself
@@ -594,7 +656,7 @@ class MentionFinder:
         records: list[MentionRecord] = []
         # generic references look backwards: "the jihadists" means a group named *before* it
         context.actor_count = Counter()
-        for match, _ in pending:
+        for match in pending:
             context.previous = records[-1] if records else None
             record = self._link_one(doc_id, match, context)
             if record is None:
@@ -659,7 +721,7 @@ class MentionFinder:
         if candidates.places:
             key = match.codes
             if key not in self._place_memo:  # the context is fixed once the document is read
-                self._place_memo[key] = self._pick_place(candidates.places, context)
+                self._place_memo[key] = self._pick_place(candidates, context)
             place = self._place_memo[key]
             if place is None:
                 return None
@@ -851,21 +913,20 @@ class MentionFinder:
                 return country
         return context.focus()
 
-    def _pick_place(self, refs: Sequence[int], context: DocumentContext) -> Place | None:
+    def _pick_place(self, candidates: Candidates, context: DocumentContext) -> Place | None:
         countries = context.countries()
         total = max(context.country_weight.values(), default=1)
         focus = context.focus()
         best: tuple[float, Place] | None = None
-        largest = max((self.kb.places[ref][7] for ref in refs), default=0)
-        for ref in refs:
-            place = self.kb.place(ref)
+        largest = candidates.largest_population
+        for place, size_score in zip(candidates.places, candidates.population_scores, strict=True):
             in_doc = place.country in countries
             if place.country != focus and not place.curated and place.population * 10 < largest:
                 continue  # "Geneva" is the Swiss city unless the story is about the US
             if not (in_doc or place.curated or place.feature == "COUNTRY"
                     or place.population >= MIN_FOREIGN_POPULATION):
                 continue
-            score = 0.5 * math.log10(place.population + 10)
+            score = size_score
             if in_doc:
                 score += 2 + 2 * context.country_weight[place.country] / total
             if place.curated:

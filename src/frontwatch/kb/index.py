@@ -59,7 +59,6 @@ class KnowledgeBase:
     _window_re: Any = field(default=None, repr=False)
     _defaults: dict[tuple[str, str], int] | None = field(default=None, repr=False)
     _by_entity: dict[str, int] | None = field(default=None, repr=False)
-    _tail_set: frozenset[str] | None = field(default=None, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
     _place_objects: dict[int, Place] = field(default_factory=dict, repr=False)
 
@@ -78,11 +77,6 @@ class KnowledgeBase:
                 raise KeyError(name)
             self._derived[name] = table
         return table
-
-    def tail_word_set(self) -> frozenset[str]:
-        if self._tail_set is None:
-            self._tail_set = frozenset(self.tail_words)
-        return self._tail_set
 
     def actor_by_entity(self) -> dict[str, int]:
         """Actor index by entity id (QID or slug), built once."""
