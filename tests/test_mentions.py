@@ -405,10 +405,11 @@ def _reference_windows(kb: KnowledgeBase, text: str) -> list[tuple[int, int]]:
     return windows
 
 
-WINDOW_PIECES = st.sampled_from(["al-", "Al ", "el-", "ash-", "as-", "an-", "The ", "the ", "In ", "Inside ", "A ",
-                                 "a ", "e ", "It's ", "Homs", "Syrian", "Jaysh", "Deir", " army", " forces", " air",
-                                 " force", " al ", " de ", " of ", "-", "\u2013", " ", ".", "'", "’s", "1st", "21",
-                                 "\u00c9", "\u00e9", "x", "armys", "army-"])
+WINDOW_PIECES = st.sampled_from([
+    "al-", "Al ", "el-", "ash-", "as-", "an-", "The ", "the ", "In ", "Inside ", "A ", "a ", "e ", "It's ", "She ",
+    "Shelling ", "Therein ", "By ", "Bye ", "Homs", "Syrian", "Jaysh", "Deir", " army", " forces", " air", " force",
+    " al ", " de ", " of ", "-", "\u2013", " ", ".", "'", "’s", "1st", "21", "\u00c9", "\u00e9", "x", "armys", "army-",
+])
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

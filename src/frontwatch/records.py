@@ -13,7 +13,7 @@ cleaner made) and `mention.link` (how a mention was linked).
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,23 +26,13 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-RecordT = TypeVar("RecordT", bound=Record)
+# Pydantic keeps a model's state in these slots; setting them through their descriptors is what
+# `model_copy` does, minus the generic machinery (see `moved`).
 _new_instance = object.__new__
-_set_attribute = object.__setattr__
-
-
-def replaced(record: RecordT, **changes: Any) -> RecordT:
-    """A shallow copy of a validated record with some fields replaced (offsets, `doc_id`), not
-    validated again: for hot paths that stamp a record built once onto each place it occurs.
-    What pydantic's `model_copy(update=...)` does, in 1 µs instead of 4 (a new record: 8)."""
-    values = record.__dict__.copy()
-    values.update(changes)
-    copy = _new_instance(type(record))
-    _set_attribute(copy, "__dict__", values)
-    _set_attribute(copy, "__pydantic_fields_set__", record.__pydantic_fields_set__ | changes.keys())
-    _set_attribute(copy, "__pydantic_extra__", None)  # records forbid extra fields
-    _set_attribute(copy, "__pydantic_private__", None)  # and have no private attributes
-    return copy
+_set_values = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 # ---------------------------------------------------------------- input side
@@ -205,3 +195,23 @@ class QuoteRecord(Record):
 
 
 OutputRecord = DocumentRecord | MentionRecord | EventRecord | QuoteRecord
+
+
+def moved(mention: MentionRecord, doc_id: str, start: int, end: int) -> MentionRecord:
+    """A copy of a validated mention for another place in (another) document: new `doc_id` and
+    offsets, the rest shared (a shallow copy), not validated again. What pydantic's
+    `model_copy(update=...)` does, at a third of its cost (a new record: a fifth): linking stamps
+    one record, built once per entity and surface, onto every place the name occurs."""
+    values = mention.__dict__.copy()
+    values["doc_id"] = doc_id
+    values["start"] = start
+    values["end"] = end
+    copy = _new_instance(MentionRecord)
+    _set_values(copy, values)
+    _set_fields_set(copy, mention.__pydantic_fields_set__ | _OFFSET_FIELDS)
+    _set_extra(copy, None)  # records forbid extra fields
+    _set_private(copy, None)  # and have no private attributes
+    return copy
+
+
+_OFFSET_FIELDS = frozenset({"doc_id", "start", "end"})

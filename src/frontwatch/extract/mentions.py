@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from frontwatch.ingest.segment import Sentence
 from frontwatch.kb.fold import ARTICLES, TOKEN_RE, fold_token, is_capitalised, name_key
@@ -34,7 +35,7 @@ from frontwatch.kb.index import (
     SHORT_NAME,
     KnowledgeBase,
 )
-from frontwatch.records import MentionRecord, replaced
+from frontwatch.records import MentionRecord, moved
 
 # lower-case words allowed inside a capitalised name ("London School of Economics")
 CHUNK_PARTICLES = frozenset("of de la le du des del di da al el ad ar as ash at az ez bin ibn van von der "
@@ -94,6 +95,23 @@ _SEP = "(?:[ \\-\u2010\u2011\u2013]|[ \\-\u2010\u2011](?:" + _PARTICLE + "[ \\-\
 _WINDOWS: dict[str, re.Pattern[str]] = {}
 
 
+def _not_at_word_start(words: Iterable[str]) -> str:
+    """A negative lookahead, placed after the first letter of a word, that fails where the word
+    is one of `words` ("The": after its "T", no "he" + boundary). Written by second letter, then
+    first ("h(?:(?<=Th)e|(?<=Sh)e)"), so that most words are turned down by one letter compare."""
+    by_second: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    single = sorted(word for word in words if len(word) == 1)
+    for word in words:
+        if len(word) > 1:
+            by_second[word[1]][word[0]].append(word[2:])
+    branches = [re.escape(second) + "(?:" + "|".join(f"(?<={re.escape(first + second)})" + _trie_pattern(_trie(rests))
+                                                      + r"\b" for first, rests in sorted(firsts.items())) + ")"
+                for second, firsts in sorted(by_second.items())]
+    if single:
+        branches.append("(?<=[" + "".join(map(re.escape, single)) + r"])\b")
+    return "(?!" + "|".join(branches) + ")"
+
+
 def window_regex(kb: KnowledgeBase) -> re.Pattern[str]:
     """A window around every capitalised name: optional joined article, then
     capitalised words (lower-case particles allowed inside), then up to three
@@ -108,10 +126,8 @@ def window_regex(kb: KnowledgeBase) -> re.Pattern[str]:
     follows it as lookbehinds (measured: 40% faster than opening with them)."""
     pattern = _WINDOWS.get(kb.digest)
     if pattern is None:
-        # "The" is skipped: after its "T" is consumed, "he" + boundary must not follow
-        function_words = _trie(kb.lexicon.get("function_words", frozenset()))
-        skip = "(?!" + "|".join(f"(?<={re.escape(first)})" + _trie_pattern(rest) + r"\b"
-                                for first, rest in sorted(function_words.items()) if first) + ")"
+        function_words = kb.lexicon.get("function_words", frozenset())
+        skip = _not_at_word_start(function_words)
         after_first = (
             # al-, el-, an-, ad-, ar-, as-, ash-, at-, az-, ez-, ed-, es-, et- before the name
             r"(?:(?<=a)(?:sh|[lndrstz])|(?<=e)[lzdst])[-\u2010\u2011]" + _CAPWORD
@@ -224,6 +240,7 @@ _CANDIDATES: dict[str, dict[tuple[int, ...], Candidates]] = {}
 _TEMPLATES: dict[str, dict[tuple[object, ...], MentionRecord]] = {}
 _MAX_CACHED_TEMPLATES = 100_000
 _LINKS = {ACTOR: "alias", FORCE: "demonym", SHORT_NAME: "short_name"}
+_START, _END = attrgetter("start"), attrgetter("end")
 # |latitude difference| beyond which two places are surely further apart than CO_MENTION_KM
 # (300 km is 2.70 degrees of a great circle; the margin absorbs rounding)
 _FAR_LATITUDE = 2.75
@@ -241,6 +258,7 @@ class DocumentContext:
     named_actors: list[tuple[int, int]] = field(default_factory=list)  # (start, actor ref)
     named_places: list[tuple[int, str]] = field(default_factory=list)  # (start, ISO2) of sub-national places
     previous: MentionRecord | None = None  # the record just before the one being linked
+    total_weight: float = 1  # the heaviest country's weight
     _focus: str | None = None
     _countries: set[str] | None = None
     _theatres: set[str] | None = None
@@ -254,6 +272,7 @@ class DocumentContext:
             self._countries = {self._focus}
         top = self.country_weight[self._focus] if self._focus else 0.0
         self._theatres = {c for c, w in self.country_weight.items() if w >= 1 and w >= THEATRE_SHARE * top}
+        self.total_weight = max(self.country_weight.values(), default=1)
 
     def focus(self) -> str | None:
         return self._focus
@@ -604,7 +623,8 @@ class MentionFinder:
         al-Assad regime": the person, then "regime")."""
         blocked = [(start, end) for start, end, _, _ in unknown]
         candidates = pending + [m for m in phrases if not any(s < m.end and m.start < e for s, e in blocked)]
-        candidates.sort(key=lambda m: (m.start, m.start - m.end))
+        candidates.sort(key=_END, reverse=True)  # (stable) at one start, the longer first
+        candidates.sort(key=_START)
         merged: list[Match] = []
         for match in candidates:
             if merged and match.start < merged[-1].end:
@@ -628,8 +648,9 @@ class MentionFinder:
               unknown: list[tuple[int, int, str, str]]) -> list[MentionRecord]:
         kb = self.kb
         context = DocumentContext()
-        for match in pending:
-            candidates = self._decoded(match.codes)
+        decoded = self._candidates
+        linkable = [(match, decoded.get(match.codes) or self._decode(match.codes)) for match in pending]
+        for match, candidates in linkable:
             if candidates.counted_actor is not None:
                 context.actor_count[candidates.counted_actor] += 1
                 actor = kb.actors[candidates.counted_actor]
@@ -656,9 +677,10 @@ class MentionFinder:
         records: list[MentionRecord] = []
         # generic references look backwards: "the jihadists" means a group named *before* it
         context.actor_count = Counter()
-        for match in pending:
+        ref_of = self.kb.derived("actor_refs")
+        for match, candidates in linkable:
             context.previous = records[-1] if records else None
-            record = self._link_one(doc_id, match, context)
+            record = self._link_one(doc_id, match, candidates, context)
             if record is None:
                 continue
             records.append(record)
@@ -666,7 +688,7 @@ class MentionFinder:
                 if record.feature != "COUNTRY" and record.country:
                     context.named_places.append((record.start, record.country))
             elif record.entity_type in ("actor", "person"):
-                ref = self._ref_of(record)
+                ref = ref_of.get(record.entity_id)
                 if ref is not None:
                     # resolved generic references count too: "the rebels" keeps meaning the same group
                     context.actor_count[ref] += 1
@@ -684,7 +706,7 @@ class MentionFinder:
             if kind == "person":
                 known_people[surface.split()[-1]] = (entity_id, surface)
         records.extend(self._surname_mentions(doc_id, known_people, records))
-        records.sort(key=lambda r: (r.start, r.end))
+        records.sort(key=attrgetter("start", "end"))
         return records
 
     def _surname_mentions(self, doc_id: str, people: dict[str, tuple[str, str]],
@@ -705,18 +727,16 @@ class MentionFinder:
                                            name=name, link="short_name"))
         return extra
 
-    def _decoded(self, codes: tuple[int, ...]) -> Candidates:
-        candidates = self._candidates.get(codes)
-        if candidates is None:
-            candidates = self._candidates[codes] = decode_candidates(self.kb, codes)
+    def _decode(self, codes: tuple[int, ...]) -> Candidates:
+        candidates = self._candidates[codes] = decode_candidates(self.kb, codes)
         return candidates
 
-    def _link_one(self, doc_id: str, match: Match, context: DocumentContext) -> MentionRecord | None:
+    def _link_one(self, doc_id: str, match: Match, candidates: Candidates,
+                  context: DocumentContext) -> MentionRecord | None:
         surface = self.text[match.start:match.end]
-        candidates = self._decoded(match.codes)
         if candidates.actor_kind is not None:
-            kind = candidates.actor_kind
-            ref = self._pick_actor(candidates.actor_refs, context, short=kind == SHORT_NAME)
+            kind, refs = candidates.actor_kind, candidates.actor_refs
+            ref = refs[0] if len(refs) == 1 else self._pick_actor(refs, context, short=kind == SHORT_NAME)
             return self._actor_record(doc_id, match, surface, ref, _LINKS[kind], context)
         if candidates.places:
             key = match.codes
@@ -738,7 +758,7 @@ class MentionFinder:
                     link="name" if place.name == surface else "alias",
                     geonames_id=place.geonames_id, lat=place.lat, lon=place.lon,
                     country=place.country or None, admin1=place.admin1, feature=place.feature))
-            return replaced(template, doc_id=doc_id, start=match.start, end=match.end)
+            return moved(template, doc_id, match.start, match.end)
         if candidates.generic:
             raw_tags = list(candidates.generic_tags)
             usable, owner_country, owner = self._generic_context(match, raw_tags, context)
@@ -796,8 +816,7 @@ class MentionFinder:
             _APPOSITION_BEFORE.fullmatch(self.text, previous.end, match.start) is not None
 
     def _ref_of(self, record: MentionRecord) -> int | None:
-        ref = self.kb.actor_by_slug.get(record.entity_id)
-        return ref if ref is not None else self._ref_by_entity.get(record.entity_id)
+        return self.kb.derived("actor_refs").get(record.entity_id)  # type: ignore[no-any-return]
 
     def _country_of(self, record: MentionRecord) -> str | None:
         if record.entity_type == "place":
@@ -824,7 +843,9 @@ class MentionFinder:
                     name=actor.name, link=link, wikidata=actor.wikidata,  # type: ignore[arg-type]
                     side=side, aliases_matched=[surface]))
             self._actor_templates[document_key] = template
-        return replaced(template, doc_id=doc_id, start=match.start, end=match.end, aliases_matched=[surface])
+        record = moved(template, doc_id, match.start, match.end)
+        record.__dict__["aliases_matched"] = [surface]  # a list of its own, as a new record would have
+        return record
 
     def _new_template(self, key: tuple[object, ...], record: MentionRecord) -> MentionRecord:
         if len(self._record_templates) > _MAX_CACHED_TEMPLATES:
@@ -915,30 +936,39 @@ class MentionFinder:
 
     def _pick_place(self, candidates: Candidates, context: DocumentContext) -> Place | None:
         countries = context.countries()
-        total = max(context.country_weight.values(), default=1)
+        total = context.total_weight
         focus = context.focus()
+        anchors = context.anchors
         best: tuple[float, Place] | None = None
         largest = candidates.largest_population
         for place, size_score in zip(candidates.places, candidates.population_scores, strict=True):
-            in_doc = place.country in countries
-            if place.country != focus and not place.curated and place.population * 10 < largest:
+            country, population, curated, feature = place.country, place.population, place.curated, place.feature
+            in_doc = country in countries
+            if country != focus and not curated and population * 10 < largest:
                 continue  # "Geneva" is the Swiss city unless the story is about the US
-            if not (in_doc or place.curated or place.feature == "COUNTRY"
-                    or place.population >= MIN_FOREIGN_POPULATION):
+            if not (in_doc or curated or feature == "COUNTRY" or population >= MIN_FOREIGN_POPULATION):
                 continue
             score = size_score
             if in_doc:
-                score += 2 + 2 * context.country_weight[place.country] / total
-            if place.curated:
+                score += 2 + 2 * context.country_weight[country] / total
+            if curated:
                 score += 1.5
-            if place.feature == "COUNTRY":
+            if feature == "COUNTRY":
                 score += 1
-            if any(a.entity_id != place.entity_id and abs(a.lat - place.lat) < _FAR_LATITUDE and
-                   distance_km(a.lat, a.lon, place.lat, place.lon) < CO_MENTION_KM for a in context.anchors):
+            if anchors and _near_any(place, anchors):
                 score += 1.5
             if best is None or score > best[0]:
                 best = (score, place)
         return best[1] if best else None
+
+
+def _near_any(place: Place, anchors: list[Place]) -> bool:
+    """Whether another place the document names without doubt lies within CO_MENTION_KM."""
+    for anchor in anchors:
+        if anchor.entity_id != place.entity_id and abs(anchor.lat - place.lat) < _FAR_LATITUDE and \
+                distance_km(anchor.lat, anchor.lon, place.lat, place.lon) < CO_MENTION_KM:
+            return True
+    return False
 
 
 def find_mentions(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sentence]) -> list[MentionRecord]:

@@ -64,7 +64,8 @@ class KnowledgeBase:
 
     def derived(self, name: str) -> Any:
         """Tables derived from the actors, built once per process: `media_ids` (news outlets),
-        `actor_entries` (by entity id), `states` (state actor by ISO2 country)."""
+        `actor_entries` (by entity id), `states` (state actor by ISO2 country), `actor_refs` (actor
+        index by slug, else by entity id)."""
         table = self._derived.get(name)
         if table is None:
             if name == "media_ids":
@@ -73,6 +74,8 @@ class KnowledgeBase:
                 table = {a.entity_id: a for a in self.actors}
             elif name == "states":
                 table = {a.country: a for a in self.actors if a.kind == "state" and a.country}
+            elif name == "actor_refs":
+                table = {**self.actor_by_entity(), **self.actor_by_slug}
             else:
                 raise KeyError(name)
             self._derived[name] = table
