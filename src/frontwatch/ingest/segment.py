@@ -22,6 +22,8 @@ _ABBREVIATIONS = frozenset(
     "al".split()
 )
 _WORD_REACH = 20  # characters looked back for the word before a full stop
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
+_TRAILING_WORD = re.compile(r"[\w.]*\Z")
 
 
 class Sentence(NamedTuple):
@@ -50,11 +52,16 @@ def segment(text: str, start: int = 0, end: int | None = None) -> list[Sentence]
 def _abbreviation_before(text: str, floor: int, stop: int) -> bool:
     """Whether the word before a full stop (letters, digits and dots, from `floor` on) is an
     abbreviation ("Gen.", "U.S.") or an initial ("J.")."""
-    first = stop
-    while first > floor and (text[first - 1].isalnum() or text[first - 1] in "._"):
-        first -= 1
-    word = text[first:stop].rstrip(".").lower()
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+    # Only the last few characters are read: a longer word is no abbreviation. (The character
+    # before a boundary's first stop is never a stop, so no dots are stripped from such a word.)
+    first = max(floor, stop - _LONGEST_ABBREVIATION - 1)
+    if text[first:stop].isalpha() and first > floor and stop - first > _LONGEST_ABBREVIATION:
+        return False  # the usual case: a long word ends the sentence
+    word = _TRAILING_WORD.search(text, first, stop)
+    if word is None or (word.start() == first > floor and (text[first - 1].isalnum() or text[first - 1] in "._")):
+        return False
+    found = word.group().rstrip(".").lower()
+    return found in _ABBREVIATIONS or (len(found) == 1 and found.isalpha())
 
 
 def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
