@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from frontwatch.ingest.segment import Sentence, segment
@@ -122,9 +122,11 @@ def reference_segment(text: str) -> list[tuple[int, int]]:
 
 
 ORACLE_PIECES = st.sampled_from([*"ab C.!?\"')(]\n 3_\u00e9", "..", "Gen.", "U.S.", " Mr. ", "e.g.", "\u0642",
-                                 "approx.", "verylongwordwithoutanyend.", " J. ", "No.", "\u2028"])
+                                 "approx.", "verylongwordwithoutanyend.", " J. ", "No.", "\u2028", "mR. ", "Approx.",
+                                 "\u212a", "\u0130", "\u017ft.", "2024.", "abcdefg.", "\u00e9.", " \n "])
 
 
+@settings(max_examples=500)
 @given(st.lists(ORACLE_PIECES, max_size=40).map("".join))
 def test_segment_cuts_as_the_reference_rules_do(text: str) -> None:
     assert [tuple(span) for span in segment(text)] == reference_segment(text)

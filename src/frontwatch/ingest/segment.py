@@ -12,18 +12,34 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-# A line break, or sentence-final punctuation (and closing quotes) before a space and a capital,
-# digit or quote. One character class opens the pattern, so the regex engine skips to the next
-# candidate character in C (an alternation there made it try the pattern at every character).
-_BOUNDARY = re.compile(r"[.!?\n](?:(?<=\n)|(?<=[.!?])[.!?]*[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9\u0600-\u06FF]))")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen lt col maj capt sgt cpl brig adm cmdr gov sen rep st jr sr mt ft no nos vol fig "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e vs approx est dept inc ltd co corp "
     "al".split()
 )
+
+
+def _maybe_abbreviated() -> str:
+    """Lookbehinds, one per length, for a full stop after a word that may be an abbreviation or an
+    initial: any case of one in the list, any single letter (more than `_abbreviation_before`
+    accepts, never less; the regex engine compares a few letters, Python code only these)."""
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(_ABBREVIATIONS):
+        by_length.setdefault(len(word), []).append(re.escape(word))
+    words = [r"(?<=(?<![\w.])(?i:" + "|".join(same) + r")\.)" for same in by_length.values()]
+    return "(?:" + "|".join([r"(?<=(?<![\w.])\w\.)", *words]) + ")"
+
+
+# A line break, or sentence-final punctuation (and closing quotes) before a space and a capital,
+# digit or quote. One character class opens the pattern, so the regex engine skips to the next
+# candidate character in C (an alternation there made it try the pattern at every character).
+# The whitespace after a boundary is taken too, where the next sentence starts: all of it after a
+# line break (more line breaks there only end empty sentences), none of its line breaks after
+# punctuation (which may be an abbreviation's, while a line break always ends a sentence).
+# Group 1 is set where the word before a full stop must be checked; group 2 is the whitespace.
+_BOUNDARY = re.compile(r"[.!?\n](?:(?<=\n)\s*|(?<=[.!?])(?:" + _maybe_abbreviated() + r"()|)"
+                       r"[.!?]*[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9\u0600-\u06FF])([^\S\n]*))")
 _WORD_REACH = 20  # characters looked back for the word before a full stop
-_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
-_TRAILING_WORD = re.compile(r"[\w.]*\Z")
 
 
 class Sentence(NamedTuple):
@@ -40,10 +56,12 @@ def segment(text: str, start: int = 0, end: int | None = None) -> list[Sentence]
         stop = match.start()
         if text[stop] == "\n":
             _append(sentences, text, position, stop)
-        elif text[stop] == "." and _abbreviation_before(text, max(position, stop - _WORD_REACH), stop):
+        elif match.start(1) != -1 and _abbreviation_before(text, max(position, stop - _WORD_REACH), stop):
             continue
-        else:
-            _append(sentences, text, position, match.end())
+        else:  # ends at the punctuation: only its start may need trimming (the text's first sentence)
+            while text[position].isspace():
+                position += 1
+            sentences.append(Sentence(position, match.start(2)))
         position = match.end()
     _append(sentences, text, position, end)
     return sentences
@@ -52,16 +70,11 @@ def segment(text: str, start: int = 0, end: int | None = None) -> list[Sentence]
 def _abbreviation_before(text: str, floor: int, stop: int) -> bool:
     """Whether the word before a full stop (letters, digits and dots, from `floor` on) is an
     abbreviation ("Gen.", "U.S.") or an initial ("J.")."""
-    # Only the last few characters are read: a longer word is no abbreviation. (The character
-    # before a boundary's first stop is never a stop, so no dots are stripped from such a word.)
-    first = max(floor, stop - _LONGEST_ABBREVIATION - 1)
-    if text[first:stop].isalpha() and first > floor and stop - first > _LONGEST_ABBREVIATION:
-        return False  # the usual case: a long word ends the sentence
-    word = _TRAILING_WORD.search(text, first, stop)
-    if word is None or (word.start() == first > floor and (text[first - 1].isalnum() or text[first - 1] in "._")):
-        return False
-    found = word.group().rstrip(".").lower()
-    return found in _ABBREVIATIONS or (len(found) == 1 and found.isalpha())
+    first = stop
+    while first > floor and (text[first - 1].isalnum() or text[first - 1] in "._"):
+        first -= 1
+    word = text[first:stop].rstrip(".").lower()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
 def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
