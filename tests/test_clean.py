@@ -16,6 +16,7 @@ from frontwatch.ingest.clean import (
     _find_all,
     _letter_classes,
     _may_hold_comments,
+    _paragraph_key,
     clean,
 )
 from frontwatch.kb.index import KnowledgeBase
@@ -278,5 +279,14 @@ COMMENT_PIECES = st.sampled_from(["I ", "i'm ", "my ", "me", "God", "shame ", "h
 
 @given(st.lists(COMMENT_PIECES, max_size=30).map("".join))
 def test_no_paragraph_scores_three_where_no_marker_is_found(text: str) -> None:
-    if not _may_hold_comments(text):
+    keys = [_paragraph_key(paragraph) for paragraph in text.split("\n")]
+    if not _may_hold_comments("\n".join(keys)):
         assert all(_comment_score(paragraph) < 3 for paragraph in text.split("\n"))
+    if not _may_hold_comments(text.lower()):
+        assert all(_comment_score(paragraph) < 3 for paragraph in text.split("\n"))
+
+
+@given(st.lists(st.sampled_from(["a", "B", " ", "  ", "\t", "\u2003", "\u0130", "\u212a", "x\u00a0"]), max_size=12)
+       .map("".join))
+def test_paragraph_key_is_lower_case_with_single_spaces(body: str) -> None:
+    assert _paragraph_key(body) == " ".join(body.lower().split())

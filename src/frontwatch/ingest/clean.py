@@ -253,9 +253,17 @@ def _comment_score(paragraph: str) -> int:
     return score
 
 
+def _paragraph_key(body: str) -> str:
+    """A paragraph lower-cased, its whitespace runs made single spaces: repeats have the same key."""
+    if body.isprintable() and "  " not in body and body[:1] != " " and body[-1:] != " ":
+        return body.lower()  # the usual case: single spaces only (no other character is both)
+    return " ".join(body.lower().split())
+
+
 def find_excluded(text: str) -> list[ExcludedSpan]:
     """Reader comments at the tail, boilerplate lines and repeated paragraphs."""
     paragraphs = _paragraphs(text)
+    keys = [_paragraph_key(text[start:end]) for start, end in paragraphs]
     excluded: list[ExcludedSpan] = []
     comment_from: int | None = None
     for i, (start, end) in enumerate(paragraphs):
@@ -263,15 +271,14 @@ def find_excluded(text: str) -> list[ExcludedSpan]:
             comment_from = i
             break
     if comment_from is None and len(paragraphs) >= 3:
-        comment_from = _comment_tail(text, paragraphs)
+        comment_from = _comment_tail(text, paragraphs, keys)
     cut = len(paragraphs) if comment_from is None else comment_from
     seen: set[str] = set()
-    for start, end in paragraphs[:cut]:
+    for (start, end), key in zip(paragraphs[:cut], keys[:cut], strict=True):
         body = text[start:end]
         if len(body) < 200 and _BOILERPLATE.match(body):
             excluded.append(ExcludedSpan(start=start, end=end, reason="boilerplate", text=body))
             continue
-        key = " ".join(body.lower().split())
         if len(key) > 40 and key in seen:
             excluded.append(ExcludedSpan(start=start, end=end, reason="repeated_paragraph", text=body))
         seen.add(key)
@@ -281,23 +288,24 @@ def find_excluded(text: str) -> list[ExcludedSpan]:
     return excluded
 
 
-def _may_hold_comments(text: str) -> bool:
-    """False when no paragraph of the text can score 3 (see `_COMMENT_MARKERS`); the same words
-    as `_comment_score` finds, all paragraphs at once, from bytes (~8x faster)."""
-    outside_quotes = _QUOTED.sub(" ", text).lower()
+def _may_hold_comments(lowered: str) -> bool:
+    """False when no paragraph of a lower-cased text can score 3 (see `_COMMENT_MARKERS`): the same
+    words as `_comment_score` finds, all paragraphs at once, from bytes (~8x faster)."""
+    outside_quotes = _QUOTED.sub(" ", lowered)
     words = outside_quotes.encode("ascii", "replace").translate(_WORD_BYTES).split()
     return not _COMMENT_MARKERS.isdisjoint(words) or any(phrase in outside_quotes for phrase in _EMOTIVE_PHRASES)
 
 
-def _comment_tail(text: str, paragraphs: list[tuple[int, int]]) -> int | None:
+def _comment_tail(text: str, paragraphs: list[tuple[int, int]], keys: list[str]) -> int | None:
     """Index of the first paragraph of a comment tail, or None.
 
     A tail starts with a strongly comment-like paragraph (score >= 3) in the
     second half of the document, and every paragraph after it is comment-like
-    too, short, or the continuation of a hard-wrapped line.
+    too, short, or the continuation of a hard-wrapped line. `keys` are the
+    paragraphs' lower-cased keys (`_paragraph_key`).
     """
     half = max(1, len(paragraphs) // 2)
-    if half < len(paragraphs) and not _may_hold_comments(text[paragraphs[half][0]:]):
+    if half < len(paragraphs) and not _may_hold_comments("\n".join(keys[half:])):
         return None
     scores = [0] * half + [_comment_score(text[s:e]) for s, e in paragraphs[half:]]
     for i in range(half, len(paragraphs)):
