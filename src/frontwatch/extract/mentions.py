@@ -210,11 +210,14 @@ class Candidates:
 
     actor_kind: int | None  # ACTOR, FORCE or SHORT_NAME: the first of these kinds among the entries
     actor_refs: tuple[int, ...]  # the entries of that kind
-    counted_actor: int | None  # the first actor or force entry: counts toward the story's actors
+    counted_actor: int | None  # the first actor or force entry
+    counted_country: str | None  # its country, which it makes a country of the story
+    counted_weight: float  # by this much: a local armed group says where the story is, a state's forces less
     places: tuple[Place, ...]
     largest_population: int  # of those places
     population_scores: tuple[float, ...]  # the part of each place's score its size gives
     country: str | None  # ISO2 of the first country among the places
+    anchor: Place | None  # the one place, if notable enough to say where the story is
     generic: bool  # generic entries among them
     generic_tags: tuple[str, ...]  # their tags and flags, in order, without repeats
 
@@ -225,13 +228,21 @@ def decode_candidates(kb: KnowledgeBase, codes: tuple[int, ...]) -> Candidates:
         by_kind.setdefault((code >> 2) & 0b111, []).append(code >> 5)
     actor_kind = next((kind for kind in (ACTOR, FORCE, SHORT_NAME) if kind in by_kind), None)
     counted = next((code >> 5 for code in codes if (code >> 2) & 0b111 in (ACTOR, FORCE)), None)
+    counted_actor = kb.actors[counted] if counted is not None else None
     places = tuple(kb.place(ref) for ref in by_kind.get(PLACE, ()))
     country = next((place.country for place in places if place.feature == "COUNTRY"), None)
+    # only names that are unambiguous *and* notable say where a story is;
+    # a lone village match ("Sunni" -> Suni, Italy) must not vouch for itself
+    anchor = places[0] if len(places) == 1 and (places[0].curated or
+                                                 places[0].population >= MIN_FOREIGN_POPULATION) else None
     tags = dict.fromkeys(tag for g in by_kind.get(GENERIC, ()) for tag in kb.generic_tags[g])
-    return Candidates(actor_kind, tuple(by_kind[actor_kind]) if actor_kind is not None else (), counted,
-                      places, max((place.population for place in places), default=0),
-                      tuple(0.5 * math.log10(place.population + 10) for place in places),
-                      country, GENERIC in by_kind, tuple(tags))
+    return Candidates(
+        actor_kind, tuple(by_kind[actor_kind]) if actor_kind is not None else (), counted,
+        counted_actor.country or None if counted_actor is not None else None,
+        0.25 if counted_actor is not None and counted_actor.kind in _STATE_KINDS else 1,
+        places, max((place.population for place in places), default=0),
+        tuple(0.5 * math.log10(place.population + 10) for place in places),
+        country, anchor, GENERIC in by_kind, tuple(tags))
 
 
 _CANDIDATES: dict[str, dict[tuple[int, ...], Candidates]] = {}
@@ -304,7 +315,7 @@ def _tokens(text: str, sentence: Sentence) -> list[Token]:
 @dataclass(frozen=True)
 class WindowAnalysis:
     tokens: tuple[Token, ...]
-    matches: tuple[Match, ...]
+    matches: tuple[tuple[int, int, int, int, tuple[int, ...], bool], ...]  # the fields of each Match
     # (first, count, wholly a KB name) of the capitalised chunks that may name an unknown person or
     # organisation, still to classify in context
     chunks: tuple[tuple[int, int, bool], ...]
@@ -530,7 +541,8 @@ class MentionFinder:
                 chunks.append((first, count, whole))
         # a demonym inside a matched name ("Turkish troops") is already counted through the actor
         demonyms = tuple(t.raw for k, t in enumerate(content) if t.raw in self.kb.demonyms and k not in covered)
-        found = WindowAnalysis(tuple(content), tuple(matches), tuple(chunks), demonyms)
+        found = WindowAnalysis(tuple(content), tuple((m.start, m.end, m.first, m.count, m.codes, m.exact)
+                                                      for m in matches), tuple(chunks), demonyms)
         if len(cache) > _MAX_CACHED_WINDOWS:
             cache.clear()
         cache[window] = found
@@ -541,6 +553,7 @@ class MentionFinder:
         unknown: list[tuple[int, int, str, str]] = []
         text = self.text
         analyses = _ANALYSES.setdefault(self.kb.digest, {})
+        add = pending.append
         for sentence in self.sentences:
             for window in self.window_re.finditer(text, sentence.start, sentence.end):
                 offset, end = window.span()
@@ -555,11 +568,11 @@ class MentionFinder:
                 if analysis.words:
                     self.window_words.extend(analysis.words)
                 if not analysis.chunks:
-                    pending.extend([Match(m.start + offset, m.end + offset, m.first, m.count, m.codes, m.exact)
-                                    for m in analysis.matches])
+                    for start, stop, first, count, codes, exact in analysis.matches:
+                        add(Match(start + offset, stop + offset, first, count, codes, exact))
                     continue
-                matches = [Match(m.start + offset, m.end + offset, m.first, m.count, m.codes, m.exact)
-                           for m in analysis.matches]
+                matches = [Match(start + offset, stop + offset, first, count, codes, exact)
+                           for start, stop, first, count, codes, exact in analysis.matches]
                 content = [_shifted(t, offset) for t in analysis.tokens]
                 for first, count, whole in analysis.chunks:
                     kind = self.classify_chunk(content, first, count)
@@ -650,24 +663,16 @@ class MentionFinder:
         context = DocumentContext()
         decoded = self._candidates
         linkable = [(match, decoded.get(match.codes) or self._decode(match.codes)) for match in pending]
+        weights, openers = context.country_weight, self.sentence_openers
         for match, candidates in linkable:
             if candidates.counted_actor is not None:
-                context.actor_count[candidates.counted_actor] += 1
-                actor = kb.actors[candidates.counted_actor]
-                if actor.country:
-                    # a local armed group says where the story is; a state's forces often act abroad
-                    context.country_weight[actor.country] += 0.25 if actor.kind in _STATE_KINDS else 1
-                continue
-            place_refs = candidates.places
-            if candidates.country is not None:
-                context.country_weight[candidates.country] += 2
-            elif len(place_refs) == 1 and not (match.start in self.sentence_openers and match.count == 1):
-                place = place_refs[0]
-                if place.curated or place.population >= MIN_FOREIGN_POPULATION:
-                    # only names that are unambiguous *and* notable say where a story is;
-                    # a lone village match ("Sunni" -> Suni, Italy) must not vouch for itself
-                    context.country_weight[place.country] += 1
-                    context.anchors.append(place)
+                if candidates.counted_country:
+                    weights[candidates.counted_country] += candidates.counted_weight
+            elif candidates.country is not None:
+                weights[candidates.country] += 2
+            elif candidates.anchor is not None and not (match.start in openers and match.count == 1):
+                weights[candidates.anchor.country] += 1
+                context.anchors.append(candidates.anchor)
         for word in self.window_words:  # demonyms are capitalised, so they lie in windows
             iso = kb.demonyms.get(word)
             if iso:
@@ -678,22 +683,23 @@ class MentionFinder:
         # generic references look backwards: "the jihadists" means a group named *before* it
         context.actor_count = Counter()
         ref_of = self.kb.derived("actor_refs")
+        actors, actor_count = self.kb.actors, context.actor_count
         for match, candidates in linkable:
-            context.previous = records[-1] if records else None
             record = self._link_one(doc_id, match, candidates, context)
             if record is None:
                 continue
             records.append(record)
+            context.previous = record
             if record.entity_type == "place":
                 if record.feature != "COUNTRY" and record.country:
-                    context.named_places.append((record.start, record.country))
+                    context.named_places.append((match.start, record.country))
             elif record.entity_type in ("actor", "person"):
                 ref = ref_of.get(record.entity_id)
                 if ref is not None:
                     # resolved generic references count too: "the rebels" keeps meaning the same group
-                    context.actor_count[ref] += 1
-                    context.named_actors.append((record.start, ref))
-                    if self.kb.actors[ref].kind in ("armed_group", "militia", "coalition") and \
+                    actor_count[ref] += 1
+                    context.named_actors.append((match.start, ref))
+                    if actors[ref].kind in ("armed_group", "militia", "coalition") and \
                             record.link != "generic" and not self._possessive(record):
                         # "al-Qaeda's local affiliate": a possessive names the owner, not the topic
                         context.last_armed_group = ref
