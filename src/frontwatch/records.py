@@ -29,7 +29,6 @@ class Record(BaseModel):
 # Pydantic keeps a model's state in these slots; setting them through their descriptors is what
 # `model_copy` does, minus the generic machinery (see `moved`).
 _new_instance = object.__new__
-_set_values = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
@@ -202,12 +201,12 @@ def moved(mention: MentionRecord, doc_id: str, start: int, end: int) -> MentionR
     offsets, the rest shared (a shallow copy), not validated again. What pydantic's
     `model_copy(update=...)` does, at a third of its cost (a new record: a fifth): linking stamps
     one record, built once per entity and surface, onto every place the name occurs."""
-    values = mention.__dict__.copy()
+    copy = _new_instance(MentionRecord)
+    values = copy.__dict__  # a new, empty one, filled in the template's order (cheaper than dict.copy)
+    values.update(mention.__dict__)
     values["doc_id"] = doc_id
     values["start"] = start
     values["end"] = end
-    copy = _new_instance(MentionRecord)
-    _set_values(copy, values)
     _set_fields_set(copy, mention.__pydantic_fields_set__ | _OFFSET_FIELDS)
     _set_extra(copy, None)  # records forbid extra fields
     _set_private(copy, None)  # and have no private attributes
