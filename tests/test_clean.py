@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from frontwatch.ingest.clean import CleanText, clean
+from frontwatch.ingest.clean import (
+    _QUOTES,
+    CleanText,
+    _comment_score,
+    _edits,
+    _find_all,
+    _letter_classes,
+    _may_hold_comments,
+    _paragraph_key,
+    clean,
+)
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.pipeline import known_name_test
 
@@ -235,3 +245,48 @@ def test_boilerplate_line_is_excluded(line: str) -> None:
 def test_reading_a_report_is_not_boilerplate() -> None:
     text = "\n".join([NEWS[0], "Reading the statement aloud, the governor said the town was calm.", NEWS[1]])
     assert clean(text).excluded == []
+
+
+# ------------------------------------------------------------------ the fast scans agree with the regexes
+
+# The patterns the cleaner first used, kept as oracles for the byte-class scans that replaced them.
+_REFERENCE_CASE_BOUNDARY = re.compile(r"[A-Z](?<=[a-z][A-Z])(?=[a-z])")
+_REFERENCE_MISSING_SPACE = re.compile(r"[.!?](?<=[a-z][a-z][.!?])[\"')\]]?(?=[A-Z][a-z])")
+
+SCAN_PIECES = st.sampled_from([*"aZ.!?\"')] \n", "ab", "Cd", "\u00e9", "\u2013", "\u0101", "\u0130", "\U0001f600",
+                               "?", "\u201c", "\u2019", "\u00a0", "\u200b", "\x07", "xY"])
+
+
+@given(st.lists(SCAN_PIECES, max_size=30).map("".join))
+def test_letter_class_scans_find_what_the_regexes_find(text: str) -> None:
+    classes = _letter_classes(text)
+    assert len(classes) == len(text)
+    boundaries = [found + 1 for found in _find_all(classes, b"aAa")]
+    assert boundaries == [m.start() for m in _REFERENCE_CASE_BOUNDARY.finditer(text)]
+    missing = [edit[0] for edit in _edits(text, lambda _: False, frozenset()) if edit[3] == "missing_space"]
+    assert missing == [m.end() for m in _REFERENCE_MISSING_SPACE.finditer(text)]
+
+
+def test_every_translated_character_is_replaced() -> None:
+    for code, replacement in _QUOTES.items():
+        assert clean(f"x{chr(code)}x").text == f"x{replacement}x"
+
+
+COMMENT_PIECES = st.sampled_from(["I ", "i'm ", "my ", "me", "God", "shame ", "hell-", "Shall ", "mine",
+                                  "should ", "said ", "very wrong", "so  wrong", "!", "?", "\"", "\u0130 ", "x ",
+                                  "\n", "and", "\u212a"])
+
+
+@given(st.lists(COMMENT_PIECES, max_size=30).map("".join))
+def test_no_paragraph_scores_three_where_no_marker_is_found(text: str) -> None:
+    keys = [_paragraph_key(paragraph) for paragraph in text.split("\n")]
+    if not _may_hold_comments("\n".join(keys)):
+        assert all(_comment_score(paragraph) < 3 for paragraph in text.split("\n"))
+    if not _may_hold_comments(text.lower()):
+        assert all(_comment_score(paragraph) < 3 for paragraph in text.split("\n"))
+
+
+@given(st.lists(st.sampled_from(["a", "B", " ", "  ", "\t", "\u2003", "\u0130", "\u212a", "x\u00a0"]), max_size=12)
+       .map("".join))
+def test_paragraph_key_is_lower_case_with_single_spaces(body: str) -> None:
+    assert _paragraph_key(body) == " ".join(body.lower().split())

@@ -4,6 +4,7 @@ demonym + force phrases, and the provenance invariant text[start:end] == surface
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Extraction
+from frontwatch.extract.mentions import window_regex, word_alternation
 from frontwatch.kb.gazetteer import distance_km
 from frontwatch.kb.index import KnowledgeBase
 
@@ -370,3 +372,55 @@ def test_an_apposition_after_a_name_refers_to_it(extract: Extract) -> None:
 def test_hyphenated_acronyms_match(extract: Extract) -> None:
     result = extract("Fighters of the SLM-AW clashed with the RSF near Tawila, in Sudan's North Darfur state.")
     assert [m.entity_id for m in result.with_surface("SLM-AW")] == ["slm-aw"]
+
+
+@given(st.lists(st.text("abr", min_size=1, max_size=4), min_size=1, max_size=8),
+       st.text("abr -", max_size=12))
+def test_word_alternation_matches_what_the_flat_alternation_matches(words: list[str], text: str) -> None:
+    flat = re.compile("(?:" + "|".join(map(re.escape, words)) + r")(?![\w])")
+    tree = re.compile(word_alternation(words) + r"(?![\w])")
+    assert [m.span() for m in tree.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+def _reference_windows(kb: KnowledgeBase, text: str) -> list[tuple[int, int]]:
+    """Windows as first written: the flat pattern, then lower-case name words added in Python."""
+    upper = "".join(re.escape(chr(c)) for r in ((0x41, 0x5B), (0xC0, 0x250), (0x1E00, 0x1F00), (0x391, 0x3AA),
+                                                 (0x400, 0x430)) for c in range(*r) if chr(c).isupper())
+    capword = "(?:[" + upper + r"]\w*(?:['’‘`ʼʻ]\w+)*|\d+(?:st|nd|rd|th))"
+    particle = ("(?:al|el|il|ul|ad|ed|ar|er|as|es|ash|esh|at|et|az|ez|an|en|ath|adh|of|de|la|le|les|du|des|del|"
+                "della|di|da|do|dos|das|van|von|der|den|bin|ibn|bint|for|on|the|and|y|e|to|wal|wa)")
+    separator = "(?:[ \\-\u2010\u2011\u2013]|[ \\-\u2010\u2011](?:" + particle + "[ \\-\u2010\u2011]){1,2})"
+    function_words = sorted(kb.lexicon["function_words"], key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w'’])(?!(?:" + "|".join(map(re.escape, function_words)) + r")\b)"
+                         r"(?:(?:al|el|an|ad|ar|as|ash|at|az|ez|ed|es|et)[-\u2010\u2011])?" + capword
+                         + "(?:" + separator + capword + ")*")
+    tail_word = re.compile(r"[ \-\u2010\u2011]([a-z]+)(?![\w\-\u2010\u2011'’])")
+    windows = []
+    for window in pattern.finditer(text):
+        end = window.end()
+        for _ in range(3):
+            tail = tail_word.match(text, end)
+            if tail is None or tail.group(1) not in kb.tail_words:
+                break
+            end = tail.end()
+        windows.append((window.start(), end))
+    return windows
+
+
+WINDOW_PIECES = st.sampled_from([
+    "al-", "Al ", "el-", "ash-", "as-", "an-", "The ", "the ", "In ", "Inside ", "A ", "a ", "e ", "It's ", "She ",
+    "Shelling ", "Therein ", "By ", "Bye ", "Homs", "Syrian", "Jaysh", "Deir", " army", " forces", " air", " force",
+    " al ", " de ", " of ", "-", "\u2013", " ", ".", "'", "’s", "1st", "21", "\u00c9", "\u00e9", "x", "armys", "army-",
+])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(WINDOW_PIECES, max_size=14).map("".join))
+def test_windows_are_those_of_the_reference_rules(kb: KnowledgeBase, text: str) -> None:
+    assert [m.span() for m in window_regex(kb).finditer(text)] == _reference_windows(kb, text)
+
+
+def test_a_window_takes_lower_case_words_of_known_names(kb: KnowledgeBase) -> None:
+    text = "The Syrian army shelled al-Bab, where the Russian air force struck Idlib."
+    assert [m.group() for m in window_regex(kb).finditer(text)] == ["Syrian army", "al-Bab", "Russian air force",
+                                                                     "Idlib"]

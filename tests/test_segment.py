@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontwatch.ingest.segment import segment
+from frontwatch.ingest.segment import Sentence, segment
 
 
 def sentences(text: str) -> list[str]:
@@ -82,3 +84,53 @@ def test_sentences_are_ordered_disjoint_trimmed_and_cover_all_words(text: str) -
     # every non-space character is inside some sentence
     covered = {i for span in spans for i in range(span.start, span.end)}
     assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+
+
+# The first implementation, kept as an oracle: the faster one must cut every text the same way.
+_REFERENCE_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9\u0600-\u06FF])|\n")
+_REFERENCE_WORD_BEFORE = re.compile(r"([\w.]+)\s*$")
+_REFERENCE_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen lt col maj capt sgt cpl brig adm cmdr gov sen rep st jr sr mt ft no nos vol fig "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e vs approx est dept inc ltd co corp "
+    "al".split()
+)
+
+
+def reference_segment(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+
+    def append(start: int, end: int) -> None:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append((start, end))
+
+    position = 0
+    for match in _REFERENCE_BOUNDARY.finditer(text):
+        if match.group() != "\n":
+            before = _REFERENCE_WORD_BEFORE.search(text, max(position, match.start() - 20), match.start() + 1)
+            if before:
+                word = before.group(1).rstrip(".").lower()
+                if word in _REFERENCE_ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                    continue
+        append(position, match.end() if match.group() != "\n" else match.start())
+        position = match.end()
+    append(position, len(text))
+    return spans
+
+
+ORACLE_PIECES = st.sampled_from([*"ab C.!?\"')(]\n 3_\u00e9", "..", "Gen.", "U.S.", " Mr. ", "e.g.", "\u0642",
+                                 "approx.", "verylongwordwithoutanyend.", " J. ", "No.", "\u2028", "mR. ", "Approx.",
+                                 "\u212a", "\u0130", "\u017ft.", "2024.", "abcdefg.", "\u00e9.", " \n "])
+
+
+@settings(max_examples=500)
+@given(st.lists(ORACLE_PIECES, max_size=40).map("".join))
+def test_segment_cuts_as_the_reference_rules_do(text: str) -> None:
+    assert [tuple(span) for span in segment(text)] == reference_segment(text)
+
+
+def test_sentences_are_sentence_tuples() -> None:
+    assert segment("One. Two.") == [Sentence(0, 4), Sentence(5, 9)]

@@ -59,12 +59,13 @@ class KnowledgeBase:
     _window_re: Any = field(default=None, repr=False)
     _defaults: dict[tuple[str, str], int] | None = field(default=None, repr=False)
     _by_entity: dict[str, int] | None = field(default=None, repr=False)
-    _tail_set: frozenset[str] | None = field(default=None, repr=False)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    _place_objects: dict[int, Place] = field(default_factory=dict, repr=False)
 
     def derived(self, name: str) -> Any:
         """Tables derived from the actors, built once per process: `media_ids` (news outlets),
-        `actor_entries` (by entity id), `states` (state actor by ISO2 country)."""
+        `actor_entries` (by entity id), `states` (state actor by ISO2 country), `actor_refs` (actor
+        index by slug, else by entity id)."""
         table = self._derived.get(name)
         if table is None:
             if name == "media_ids":
@@ -73,15 +74,12 @@ class KnowledgeBase:
                 table = {a.entity_id: a for a in self.actors}
             elif name == "states":
                 table = {a.country: a for a in self.actors if a.kind == "state" and a.country}
+            elif name == "actor_refs":
+                table = {**self.actor_by_entity(), **self.actor_by_slug}
             else:
                 raise KeyError(name)
             self._derived[name] = table
         return table
-
-    def tail_word_set(self) -> frozenset[str]:
-        if self._tail_set is None:
-            self._tail_set = frozenset(self.tail_words)
-        return self._tail_set
 
     def actor_by_entity(self) -> dict[str, int]:
         """Actor index by entity id (QID or slug), built once."""
@@ -127,7 +125,11 @@ class KnowledgeBase:
         self.actor_by_slug = {actor.slug: i for i, actor in enumerate(self.actors)}
 
     def place(self, index: int) -> Place:
-        return Place._make(self.places[index])
+        """The place at an index position (made once per process: linking asks for the same ones often)."""
+        place = self._place_objects.get(index)
+        if place is None:
+            place = self._place_objects[index] = Place._make(self.places[index])
+        return place
 
     def place_by_id(self, entity_id: str) -> Place | None:
         """A place by entity id (GeoNames id or curated slug)."""
