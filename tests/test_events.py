@@ -299,3 +299,34 @@ def test_a_noun_subject_of_an_attack_verb_needs_no_place(extract) -> None:  # ty
 def test_a_verb_before_parts_is_not_a_weapon_compound(extract) -> None:  # type: ignore[no-untyped-def]
     result = extract("Al-Shabaab fighters, who have besieged parts of Baidoa, Somalia, since June, denied the claim.")
     assert _events(result, "Armed clash")
+
+
+# ---------------------------------------------------------------- places and actor roles of events
+
+
+def _sides(events: list[EventRecord]) -> dict[str | None, str | None]:
+    return {e.location.name if e.location else None: e.actor1.side if e.actor1 else None for e in events}
+
+
+def test_a_country_after_a_direction_adjective_is_a_place(extract) -> None:  # type: ignore[no-untyped-def]
+    """"near Diffa, in southern Niger, ... attacked X": Niger is where, not who attacks."""
+    text = ("Islamic State fighters ambushed a patrol near Diffa, in southern Niger, on Monday, and attacked "
+            "the army post at Bosso on Tuesday.")
+    clashes = _events(extract(text), "Armed clash")
+    assert _sides(clashes) == {"Diffa": "isis", "Bosso": "isis"}
+
+
+def test_coordinated_countries_share_the_preposition(extract) -> None:  # type: ignore[no-untyped-def]
+    """"attacks in Niger and Chad": both countries are places (two events), neither is a party."""
+    clashes = _events(extract("Islamic State fighters carried out a wave of attacks in Niger and Chad last week."),
+                      "Armed clash")
+    assert _sides(clashes) == {"Niger": "isis", "Chad": "isis"}
+
+
+def test_people_from_a_country_act_for_it(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Troops from Chad", "officials from Qatar and Turkey": the state acts through its people."""
+    clashes = _events(extract("Troops from Chad have joined the fighting near El Geneina, west of El Fasher."),
+                      "Armed clash")
+    assert clashes and clashes[0].actor1 is not None and clashes[0].actor1.name.startswith("Chad")
+    requests = _events(extract("Officials from Qatar and Turkey have urged the RSF to leave El Obeid."), "Other")
+    assert requests and requests[0].actor1 is not None and requests[0].actor1.side == "foreign"

@@ -53,8 +53,14 @@ _COORDINATION = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+y\s+|\s+e\s+|\s+
 _ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town|region|area|province|village|"
                               r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town|region|area)|there)\b",
                               re.IGNORECASE)
+# "in Syria", "across eastern Congo", "in northern Burkina Faso": a country inside a locative phrase
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
-                                 r"between|within|over|around|via)\s+(?:the\s+)?$", re.IGNORECASE)
+                                 r"between|within|over|around|via)\s+(?:the\s+)?(?:(?:north|south|east|west|"
+                                 r"central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?$",
+                                 re.IGNORECASE)
+_MEMBERS_FROM = re.compile(r"\b(?:officials|leaders|diplomats|envoys|delegates|delegations?|ministers|representatives|"
+                           r"troops|forces|soldiers|fighters|mercenaries|militants|advisers|advisors)\s+from\s+"
+                           r"(?:the\s+)?$", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -143,6 +149,17 @@ def _location_of(place: Any, precision: int) -> Location:
     return Location(**fields, precision=precision)  # type: ignore[arg-type]
 
 
+def _theatre(mentions: list[MentionRecord]) -> str | None:
+    """The country the story happens in: the one its places lie in. A town weighs more than a
+    country's name, which is often a foreign party ("officials from Qatar urged ... in El Obeid");
+    ties go to the country named first, so the answer never depends on set order."""
+    weight: dict[str, int] = {}
+    for mention in mentions:
+        if mention.entity_type == "place" and mention.country:
+            weight[mention.country] = weight.get(mention.country, 0) + (1 if mention.feature == "COUNTRY" else 2)
+    return max(weight, key=lambda country: weight[country]) if weight else None
+
+
 _LOCATION_FIELDS = ("entity_id", "name", "geonames_id", "lat", "lon", "country", "admin1", "feature")
 
 
@@ -162,8 +179,7 @@ class RoleFinder:
         self.media_ids = kb.derived("media_ids")
         self.actor_entries = kb.derived("actor_entries")
         self.state_by_country = kb.derived("states")
-        countries = [m.country for m in mentions if m.entity_type == "place" and m.country]
-        self.focus = max(set(countries), key=countries.count) if countries else None
+        self.focus = _theatre(self.mentions)
 
     # ------------------------------------------------------------ basics
 
@@ -202,8 +218,21 @@ class RoleFinder:
             return mention.entity_id not in self.media_ids and mention.side not in (None, "other")
         if mention.entity_type == "place" and mention.feature == "COUNTRY":
             # a country acts only as a subject/object, not inside "in Syria", "to Russia"
-            return not _PREPOSITION_BEFORE.search(self.text[max(0, mention.start - 14):mention.start])
+            return not self._in_locative(mention)
         return False
+
+    def _in_locative(self, mention: MentionRecord) -> bool:
+        """A place inside a prepositional phrase: "in Syria", or coordinated with one ("in Mali and
+        Burkina Faso", "to Egypt, Jordan or Iraq")."""
+        if _PREPOSITION_BEFORE.search(self.text, max(0, mention.start - 30), mention.start):
+            # "officials from Egypt", "troops from Chad": people sent by the state, who act for it
+            return not _MEMBERS_FROM.search(self.text, max(0, mention.start - 40), mention.start)
+        index = bisect_left(self.starts, mention.start) - 1
+        if index < 0:
+            return False
+        previous = self.mentions[index]
+        return previous.entity_type == "place" and previous.end <= mention.start and \
+            bool(_COORDINATION.fullmatch(self.text, previous.end, mention.start)) and self._in_locative(previous)
 
     def actor(self, mention: MentionRecord) -> Actor:
         if mention.entity_type == "place":
