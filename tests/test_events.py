@@ -330,3 +330,31 @@ def test_people_from_a_country_act_for_it(extract) -> None:  # type: ignore[no-u
     assert clashes and clashes[0].actor1 is not None and clashes[0].actor1.name.startswith("Chad")
     requests = _events(extract("Officials from Qatar and Turkey have urged the RSF to leave El Obeid."), "Other")
     assert requests and requests[0].actor1 is not None and requests[0].actor1.side == "foreign"
+
+
+def test_a_backer_is_not_the_actor(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Iraqi troops backed by coalition aircraft retook X": the troops act, not their backer."""
+    retaken = [e for e in extract("Iraqi troops backed by US-led coalition aircraft retook Sinjar from Islamic "
+                                  "State militants on Monday.").events if e.actor1 is not None]
+    assert retaken and {e.actor1.name for e in retaken if e.actor1} == {"Iraqi Armed Forces"}
+
+
+def test_a_mediator_is_not_a_party(extract) -> None:  # type: ignore[no-untyped-def]
+    agreements = _events(extract("A truce brokered by Qatar in March has collapsed."), "Agreement")
+    assert agreements and agreements[0].actor1 is None
+
+
+def test_a_partner_in_an_alongside_phrase_is_not_the_subject(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Ugandan troops, deployed alongside the Congolese army (FARDC) in Ituri, were pulling back"."""
+    text = ("Ugandan troops, deployed alongside the Congolese army (FARDC) in Ituri, were pulling back towards "
+            "the border on Monday.")
+    withdrawals = _events(extract(text), "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].actor1 is not None and withdrawals[0].actor1.side == "foreign"
+
+
+def test_an_apposition_describes_the_name_before_it(extract) -> None:  # type: ignore[no-untyped-def]
+    """"X, a former RSF unit that defected to the army": X defected; the former affiliation is not the actor."""
+    text = ("Heavy fighting was reported in North Darfur. Sudan Shield Forces, a former RSF unit that defected "
+            "to the army in 2024, clashed with RSF fighters near Mellit.")
+    defections = _events(extract(text), "Change to group/activity")
+    assert defections and defections[0].actor1 is not None and defections[0].actor1.side == "government"

@@ -61,6 +61,10 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|through
 _MEMBERS_FROM = re.compile(r"\b(?:officials|leaders|diplomats|envoys|delegates|delegations?|ministers|representatives|"
                            r"troops|forces|soldiers|fighters|mercenaries|militants|advisers|advisors)\s+from\s+"
                            r"(?:the\s+)?$", re.IGNORECASE)
+_SUPPORT_BEFORE = re.compile(r"(?:\b(?:backed|supported|assisted|aided|sponsored|brokered|mediated|facilitated|"
+                             r"hosted|guaranteed)\s+by|\balongside|\bwith\s+the\s+(?:help|support|backing)\s+of|"
+                             r"\b(?:a|the)\s+former)\s+(?:the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
+_APPOSITION_START = re.compile(r"(?:a|an)\s+(?:[\w-]+\s+){0,4}?(?:who|which|that)\b", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -322,8 +326,9 @@ class RoleFinder:
         t_start, t_end = trigger.start(), trigger.end()
         in_clause = self.mentions_in(clause[0], clause[1])
         # "Israeli warplanes struck": the trigger may begin inside the actor's name (its head noun)
-        before = [m for m in in_clause if (m.end <= t_start or m.start < t_start < m.end) and self.is_actor(m)]
-        after = [m for m in in_clause if m.start >= t_end and self.is_actor(m)]
+        parties = [m for m in in_clause if self.is_actor(m) and not self._supporting(m)]
+        before = [m for m in parties if m.end <= t_start or m.start < t_start < m.end]
+        after = [m for m in parties if m.start >= t_end]
         nominal = phrase.split()[-1] in event_class.nominal and bool(re.match(r"\s+of\b", self.text[t_end:t_end + 4]))
         roles = Roles()
         actor1, actor2 = self._actors(event_class, phrase, nominal, before, after, t_start, t_end)
@@ -361,6 +366,17 @@ class RoleFinder:
         if roles.places:
             self.state.sentence_runs.append(roles.places)
         return roles
+
+    def _supporting(self, mention: MentionRecord) -> bool:
+        """A backer, mediator or former affiliation, not a party: "troops backed by Wagner fighters",
+        "a truce brokered by Qatar", "deployed alongside the army", "a former RSF commander"."""
+        if _SUPPORT_BEFORE.search(self.text, max(0, mention.start - 40), mention.start):
+            return True
+        # "alongside the Congolese army (FARDC)": the acronym in brackets shares its name's role
+        index = bisect_left(self.starts, mention.start) - 1
+        return index >= 0 and self.mentions[index].end <= mention.start and \
+            bool(re.fullmatch(r"\s*\(", self.text[self.mentions[index].end:mention.start])) and \
+            self._supporting(self.mentions[index])
 
     def _actors(self, event_class: EventClass, phrase: str, nominal: bool, before: list[MentionRecord],
                 after: list[MentionRecord], t_start: int,
@@ -417,6 +433,11 @@ class RoleFinder:
         sentence_lead = [m for m in self.mentions_in(max(0, clause[0] - 300), clause[0]) if self.is_actor(m)]
         if _RELATIVE_START.match(self.text, clause[0]) and sentence_lead and not _EMBEDDED.search(lead):
             # "the rebels, who have managed to take ...", but not "X, who warned that "If Homs falls""
+            return self.actor(sentence_lead[-1])
+        if _APPOSITION_START.match(self.text, clause[0]) and sentence_lead and \
+                re.fullmatch(r"\s*,\s*", self.text[sentence_lead[-1].end:clause[0]]):
+            # "Abu Aqla Keikal, a former RSF commander who defected ...": the apposition describes
+            # the name right before it
             return self.actor(sentence_lead[-1])
         implied = self.lexicon.implied_re.search(lead)
         if implied:
