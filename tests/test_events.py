@@ -358,3 +358,20 @@ def test_an_apposition_describes_the_name_before_it(extract) -> None:  # type: i
             "to the army in 2024, clashed with RSF fighters near Mellit.")
     defections = _events(extract(text), "Change to group/activity")
     assert defections and defections[0].actor1 is not None and defections[0].actor1.side == "government"
+
+
+def test_the_enemy_in_a_partys_statement_is_the_other_side(extract) -> None:  # type: ignore[no-untyped-def]
+    text = ("Near Toretsk the enemy continues its offensive towards Kostiantynivka, where fighting is going on, "
+            "informed the General Staff of the Armed Forces of Ukraine. Russian forces also shelled Kramatorsk "
+            "overnight.")
+    clashes = _events(extract(text), "Armed clash")
+    assert clashes and clashes[0].actor1 is not None and clashes[0].actor1.side == "foreign"
+
+
+def test_a_where_clause_ends_at_its_comma(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Fighting raged around X, where ..., informed the General Staff": the reporter is not a party
+    named inside the where-clause."""
+    text = ("Fighting raged around Toretsk, where street battles are going on, informed the General Staff of the "
+            "Armed Forces of Ukraine.")
+    clashes = _events(extract(text), "Armed clash")
+    assert clashes and clashes[0].actor1 is None

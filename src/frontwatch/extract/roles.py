@@ -65,6 +65,9 @@ _SUPPORT_BEFORE = re.compile(r"(?:\b(?:backed|supported|assisted|aided|sponsored
                              r"hosted|guaranteed)\s+by|\balongside|\bwith\s+the\s+(?:help|support|backing)\s+of|"
                              r"\b(?:a|the)\s+former)\s+(?:the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
 _APPOSITION_START = re.compile(r"(?:a|an)\s+(?:[\w-]+\s+){0,4}?(?:who|which|that)\b", re.IGNORECASE)
+_ENEMY = re.compile(r"\b(?:the|our)\s+enem(?:y|ies)\b|\benemy\s+(?:forces|troops|units|fighters)\b", re.IGNORECASE)
+_REPORTED_BY = re.compile(r"\b(?:said|says|informed|reported|reports|stated|announced|according\s+to)\s+(?:the\s+)?",
+                          re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -442,6 +445,10 @@ class RoleFinder:
         implied = self.lexicon.implied_re.search(lead)
         if implied:
             return self.implied_actor(implied.group().lower())
+        if _ENEMY.search(lead):
+            enemy = self.enemy_of(self.speaker(clause))
+            if enemy is not None:
+                return enemy  # "the enemy continues the offensive, the Ukrainian General Staff said"
         if _ANY_ANAPHOR.search(lead):
             # "Hezbollah said it fired ...", "an RSF commander said his fighters had taken ...":
             # in reported speech the pronoun names the speaker's side
@@ -459,7 +466,7 @@ class RoleFinder:
         if event_class.id == "clash" and not (phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT):
             # "Fighting continued in Bahri, where the army is pushing north": a party named further on
             later = [m for m in self.mentions_in(t_start, self.sentence_end(t_start)) if self.is_actor(m)
-                     and _WHERE_CLAUSE.search(self.text, t_start, m.start)]
+                     and self._inside_where_clause(t_start, m.start)]
             if later:
                 return self.actor(later[0])
         if phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT or event_class.id == "clash":
@@ -477,6 +484,39 @@ class RoleFinder:
         if event_class.control == "gain":
             return self.state.last_actor.get("territorial")
         return None
+
+    def speaker(self, clause: tuple[int, int]) -> Actor | None:
+        """Who speaks in the sentence around `clause`: the attribution source, else an actor named
+        right after a reporting verb ("..., informed the General Staff")."""
+        source = self.source_actor()
+        if source is not None:
+            return source
+        end = self.sentence_end(clause[0])
+        for found in _REPORTED_BY.finditer(self.text, clause[0], end):
+            named = [m for m in self.mentions_in(found.end(), end) if self.is_actor(m)]
+            if named and named[0].start - found.end() <= 50:
+                return self.actor(named[0])
+        return None
+
+    def enemy_of(self, speaker: Actor | None) -> Actor | None:
+        """"The enemy" in a party's statement: the armed side the document names most, other than
+        the speaker's."""
+        if speaker is None:
+            return None
+        counts: dict[str, int] = {}
+        actors: dict[str, Actor] = {}
+        for mention in self.mentions:
+            if mention.entity_type != "actor" or mention.side in (None, "civilian", "other", speaker.side):
+                continue
+            actor = self.actor(mention)
+            counts[actor.entity_id] = counts.get(actor.entity_id, 0) + 1
+            actors.setdefault(actor.entity_id, actor)
+        return actors[max(counts, key=lambda entity: counts[entity])] if counts else None
+
+    def _inside_where_clause(self, start: int, position: int) -> bool:
+        """text[position] lies in a ", where ..." clause opened after `start` (up to its next comma)."""
+        where = _WHERE_CLAUSE.search(self.text, start, position)
+        return where is not None and "," not in self.text[where.end():position]
 
     def source_actor(self) -> Actor | None:
         """The group named in the attribution source of the current sentence, if any."""
