@@ -375,3 +375,16 @@ def test_a_where_clause_ends_at_its_comma(extract) -> None:  # type: ignore[no-u
             "Armed Forces of Ukraine.")
     clashes = _events(extract(text), "Armed clash")
     assert clashes and clashes[0].actor1 is None
+
+
+def test_people_forced_to_flee_leave_the_place_of_the_cause(extract) -> None:  # type: ignore[no-untyped-def]
+    text = "RSF fighters stormed Mellit, north of El Fasher, on Monday, forcing some 20,000 people to flee."
+    assert _place_names(_events(extract(text), "Other")) == {"Mellit"}
+
+
+def test_displacement_is_placed_where_people_fled_from(extract) -> None:  # type: ignore[no-untyped-def]
+    """"fled west towards Kosti", "left the city by bus for Kosti": Kosti is the destination."""
+    fled = extract("The RSF shelled Sennar on Monday. Thousands of residents fled west towards Kosti on Tuesday.")
+    assert _place_names(_events(fled, "Other")) == {"Sennar"}
+    left = extract("Fighting reached Sennar on Monday. Thousands of residents have left the city by bus for Kosti.")
+    assert _place_names(_events(left, "Other")) == {"Sennar"}

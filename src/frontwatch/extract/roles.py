@@ -68,6 +68,8 @@ _APPOSITION_START = re.compile(r"(?:a|an)\s+(?:[\w-]+\s+){0,4}?(?:who|which|that
 _ENEMY = re.compile(r"\b(?:the|our)\s+enem(?:y|ies)\b|\benemy\s+(?:forces|troops|units|fighters)\b", re.IGNORECASE)
 _REPORTED_BY = re.compile(r"\b(?:said|says|informed|reported|reports|stated|announced|according\s+to)\s+(?:the\s+)?",
                           re.IGNORECASE)
+_CAUSATIVE = re.compile(r"\b(?:forc(?:ing|ed|es?)|prompt(?:ing|ed|s)?|driv(?:ing|en|es?)|drove|caus(?:ing|ed|es?))\b",
+                        re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -78,6 +80,8 @@ _LOST_TO = re.compile(r"^(?:fell|falls|fallen|lost|handed over|ceded) to$")
 _PREPOSITION_START = re.compile(r"^\s*(?:on|in|at|near|against|around|across|over|of|into|inside|outside|toward|"
                                 r"towards|"
                                 r"along|throughout|from)\b", re.IGNORECASE)
+# movements placed where they start: a place after "towards", "to", "for" is the destination
+ORIGIN_CLASSES = {"withdrawal", "displacement"}
 DIPLOMATIC = {"request_assist", "request_yield", "reject", "aid", "agreement", "mobilize"}
 _OF_GENITIVE = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
@@ -611,9 +615,13 @@ class RoleFinder:
                 chosen = self._run(before, len(before) - 1, forward=False)
             elif _RELATIVE_START.match(text, clause[0]) and self.state.sentence_runs:
                 chosen = self.state.sentence_runs[-1]  # "..., which had been under the control of ..."
+        elif event_class.id == "displacement" and self.state.sentence_runs and \
+                _CAUSATIVE.search(text, max(clause[0], t_start - 60), t_end):
+            # "seized the camp, forcing 40,000 people to flee": people flee from where the cause happened
+            chosen = self.state.sentence_runs[-1]
         else:
             first = 0
-            if event_class.id == "withdrawal":
+            if event_class.id in ORIGIN_CLASSES:
                 while first < len(after) and self._is_destination(after[first]):
                     first += 1
             if first < len(after):
@@ -635,7 +643,7 @@ class RoleFinder:
                 chosen = [referent] if referent else []
         if not chosen:
             chosen = self._fronted_places(sentence)  # "In Mosul, the security forces arrested ..."
-        if not chosen and event_class.id == "withdrawal":
+        if not chosen and event_class.id in ORIGIN_CLASSES:
             earlier = [m for m in self.mentions_in(max(0, clause[0] - 200), clause[0])
                        if m.entity_type == "place" and m.feature != "COUNTRY" and not self._is_destination(m)]
             chosen = earlier[-1:]  # "... took the province of Deraa, the army has withdrawn towards Damascus"
