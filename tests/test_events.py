@@ -388,3 +388,22 @@ def test_displacement_is_placed_where_people_fled_from(extract) -> None:  # type
     assert _place_names(_events(fled, "Other")) == {"Sennar"}
     left = extract("Fighting reached Sennar on Monday. Thousands of residents have left the city by bus for Kosti.")
     assert _place_names(_events(left, "Other")) == {"Sennar"}
+
+
+def test_each_coordinated_object_brings_its_place(extract) -> None:  # type: ignore[no-untyped-def]
+    """One event per place of a coordinated object: "at A and at an army base near B", "12 drones
+    over A and 3 over B", "in A province and the capital B", "X on the edge of the city and a bakery
+    in the city centre"."""
+    shelling = _events(extract("The RSF fired rockets at Kosti and at an army base near Rabak on Sunday."),
+                       "Shelling/artillery/missile attack")
+    assert _place_names(shelling) == {"Kosti", "Rabak"}
+    downed = _events(extract("The Sudanese army said it shot down 12 drones over Atbara and 3 over Shendi."),
+                     "Disrupted weapons use")
+    assert _place_names(downed) == {"Atbara", "Shendi"}
+    strikes = _events(extract("Israeli jets struck weapons depots in Homs province and the capital Damascus "
+                              "overnight."), "Air/drone strike")
+    assert "Damascus" in _place_names(strikes) and len(strikes) == 2
+    text = ("Government forces shelled Aleppo on Monday. Shells hit Sheikh Maqsoud on the edge of the city and "
+            "a bakery in the city centre, medics said.")
+    second = [e for e in _events(extract(text), "Shelling/artillery/missile attack") if "bakery" in e.evidence.text]
+    assert _place_names(second) == {"Sheikh Maqsoud", "Aleppo"}

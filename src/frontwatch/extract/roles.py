@@ -18,7 +18,7 @@ from frontwatch.records import Actor, Attribution, Location, MentionRecord
 
 TERRITORIAL = {"capture", "driven_out", "control_state", "withdrawal"}
 MULTI_PLACE = TERRITORIAL | {"air_strike", "shelling", "clash", "protest", "protest_intervention", "riot",
-                              "excessive_force"}
+                              "excessive_force", "weapons_disrupted"}
 # protest events: who protests (civilians) and who intervenes (the police, actor2)
 CROWD_ACTOR_CLASSES = {"protest", "riot", "mob_violence", "protest_intervention"}
 STATE_KINDS = {"state", "state_force", "government"}
@@ -70,6 +70,15 @@ _REPORTED_BY = re.compile(r"\b(?:said|says|informed|reported|reports|stated|anno
                           re.IGNORECASE)
 _CAUSATIVE = re.compile(r"\b(?:forc(?:ing|ed|es?)|prompt(?:ing|ed|s)?|driv(?:ing|en|es?)|drove|caus(?:ing|ed|es?))\b",
                         re.IGNORECASE)
+# a further object with its own place after a place: "and at an army base near", "and 4 over the",
+# "and the capital", "and a market in the"
+_AND = re.compile(r",?\s+(?:and|as\s+well\s+as)\s+", re.IGNORECASE)
+_ANOTHER_OBJECT = re.compile(
+    r",?\s+(?:and|as\s+well\s+as)\s+(?:[\d,]+\s+)?"
+    r"(?:(?:at|in|on|near|over|around|outside|inside)\s+(?:(?:the|a|an)\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:(?:at|in|on|near|over|around|outside|inside|of)\s+(?:the\s+)?)?"
+    r"|(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:at|in|on|near|over|around|outside|inside)\s+(?:the\s+)?"
+    r"|the\s+(?:capital|city|town|port|port\s+city|village|province|region)\s+(?:of\s+)?)", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -649,6 +658,8 @@ class RoleFinder:
             chosen = earlier[-1:]  # "... took the province of Deraa, the army has withdrawn towards Damascus"
         if not chosen and precedents and self.state.last_place is not None:
             chosen = [self.state.last_place]  # "they could use suicide bombers like in Aleppo" (here: Homs)
+        if chosen and event_class.id in MULTI_PLACE and chosen[-1].start >= t_end:
+            chosen = self._more_places(chosen, clause[1], sentence.start)
         if chosen and all(m.feature == "COUNTRY" for m in chosen):
             # "air strikes on sites in Yemen, hitting stores around Hodeidah": code the most precise place
             towns = [m for m in self.mentions_in(t_end, sentence.end) if m.entity_type == "place"
@@ -658,6 +669,34 @@ class RoleFinder:
         if event_class.id not in MULTI_PLACE:
             chosen = chosen[:1]
         return chosen, precedents
+
+    def _more_places(self, run: list[MentionRecord], end: int, sentence_start: int) -> list[MentionRecord]:
+        """Further objects of the same verb, each with its own place: "at Haifa and at an army base
+        near Safed", "57 drones over A and 4 over B", "in X province and the capital Y", "the camp
+        on the edge of the city and a market in the city centre"."""
+        places = list(run)
+        position = places[-1].end
+        while True:
+            conjunction = _AND.search(self.text, position, min(end, position + 60))
+            if conjunction is None or _STRONG_GAP_STOP.search(self.text, position, conjunction.start()):
+                return places
+            following = next((m for m in self.mentions_in(conjunction.start(), end) if m.entity_type == "place"),
+                             None)
+            anaphor = _ANAPHORIC_PLACE.search(self.text, conjunction.start(), end)
+            if following is not None and (anaphor is None or following.start < anaphor.start()) and \
+                    _ANOTHER_OBJECT.fullmatch(self.text, conjunction.start(), following.start):
+                added = self._run([m for m in self.mentions_in(following.start, end) if m.entity_type == "place"], 0)
+            elif anaphor is not None and _ANOTHER_OBJECT.fullmatch(self.text, conjunction.start(), anaphor.start()):
+                referent = self._referent(anaphor, sentence_start)
+                added = [referent] if referent is not None else []
+                following = None
+            else:
+                return places
+            new = [m for m in added if m not in places]
+            if not new:
+                return places
+            places.extend(new)
+            position = added[-1].end if following is not None else anaphor.end()  # type: ignore[union-attr]
 
     def _referent(self, anaphor: re.Match[str], sentence_start: int) -> MentionRecord | None:
         """The place "the city" / "this town" refers to: a town named earlier in the sentence, else
