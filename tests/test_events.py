@@ -407,3 +407,34 @@ def test_each_coordinated_object_brings_its_place(extract) -> None:  # type: ign
             "a bakery in the city centre, medics said.")
     second = [e for e in _events(extract(text), "Shelling/artillery/missile attack") if "bakery" in e.evidence.text]
     assert _place_names(second) == {"Sheikh Maqsoud", "Aleppo"}
+
+
+def test_a_demonym_before_the_weapon_names_who_fires(extract) -> None:  # type: ignore[no-untyped-def]
+    """"Israeli tank fire hit a school": the Israeli forces fire, not the side that fired last."""
+    text = ("Hamas fired rockets at Sderot on Sunday. Medics said Israeli tank fire hit a school in Khan Younis "
+            "on Monday.")
+    shelling = [e for e in _events(extract(text), "Shelling/artillery/missile attack") if "Khan" in e.evidence.text]
+    assert shelling and shelling[0].actor1 is not None and shelling[0].actor1.entity_id == "idf"
+
+
+def test_an_unnamed_interceptor(extract) -> None:  # type: ignore[no-untyped-def]
+    """A passive interception is not done by the subject of the main clause: the speaker intercepts
+    ("..., most of which were intercepted, the army said"), else the air defence of the place's state;
+    drones launched at a city whose air defence destroys them come from the other side."""
+    passive = extract("The RSF fired drones at Port Sudan overnight, most of which were intercepted, the Sudanese "
+                      "army said.")
+    downed = _events(passive, "Disrupted weapons use")
+    assert downed and downed[0].actor1 is not None and downed[0].actor1.side == "government"
+    text = ("Russian troops shelled Zaporizhzhia in southern Ukraine on Monday. In Odesa, air defence destroyed all "
+            "six drones launched at the port, the regional governor said.")
+    result = extract(text)
+    downed = _events(result, "Disrupted weapons use")
+    assert downed and downed[0].actor1 is not None and downed[0].actor1.side == "government"
+    launched = _events(result, "Air/drone strike")
+    assert launched and launched[0].actor1 is not None and launched[0].actor1.side == "foreign"
+
+
+def test_a_launch_site_is_not_where_a_strike_lands(extract) -> None:  # type: ignore[no-untyped-def]
+    shelling = _events(extract("The Houthis shelled ships from Yemen overnight, the navy said."),
+                       "Shelling/artillery/missile attack")
+    assert shelling and shelling[0].location is None

@@ -79,6 +79,18 @@ _ANOTHER_OBJECT = re.compile(
     r"(?:(?:at|in|on|near|over|around|outside|inside|of)\s+(?:the\s+)?)?"
     r"|(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?(?:at|in|on|near|over|around|outside|inside)\s+(?:the\s+)?"
     r"|the\s+(?:capital|city|town|port|port\s+city|village|province|region)\s+(?:of\s+)?)", re.IGNORECASE)
+# "Israeli tank fire", "Russian shelling": a demonym right before the trigger names who fires
+_DEMONYM_MODIFIER = re.compile(r"(?<![\w-])([A-Z][a-z]+)\s+(?:(?!(?:said|says|say|officials|sources|media|"
+                               r"reports?|claims?)\b)[a-z]+\s+)?$")
+_LAUNCHED_CLASSES = {"air_strike", "shelling"}
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|be|is|are|got)\s+(?:[a-z]+ly\s+)?$", re.IGNORECASE)
+# events whose grammatical subject is the agent in the active voice and the patient in the passive
+_PASSIVE_CLASSES = {"weapons_disrupted", "air_strike", "shelling", "clash", "civilian_attack", "ied", "suicide_bomb",
+                    "grenade", "abduction", "arrests", "sexual_violence", "looting", "excessive_force"}
+_PARTICIPLE = re.compile(r"[a-z]+(?:ed|en)\b|(?:shot|hit|struck|held|caught|shot down)\b")
+_REPORTING_AFTER = re.compile(r"\s+(?:say|says|said|told|tell|report|reported|reports)\b", re.IGNORECASE)
+_RELATIVE_PASSIVE = re.compile(r",\s+(?:(?:most|some|all|many|one|none|several|two|three)\s+of\s+)?(?:which|whom)\s*$",
+                               re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -187,6 +199,8 @@ class RoleFinder:
     def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, text: str, mentions: list[MentionRecord],
                  state: DocumentState, dateline_end: int = 0) -> None:
         self.source_span: tuple[int, int] | None = None  # the attribution source of the current sentence
+        # the last interception (clause, interceptor, trigger end): weapons it names were launched by the other side
+        self.interception: tuple[tuple[int, int], Actor, int] | None = None
         self.dateline_end = dateline_end
         # places in a dateline ("PORT SUDAN, June 14 -") say where the reporter is, not where events are
         mentions = [m for m in mentions if m.start >= dateline_end]
@@ -348,6 +362,11 @@ class RoleFinder:
         nominal = phrase.split()[-1] in event_class.nominal and bool(re.match(r"\s+of\b", self.text[t_end:t_end + 4]))
         roles = Roles()
         actor1, actor2 = self._actors(event_class, phrase, nominal, before, after, t_start, t_end)
+        if actor1 is not None and actor1 in before and event_class.id in _PASSIVE_CLASSES and \
+                _PARTICIPLE.match(phrase) and self._passive_subject(actor1, t_start):
+            # "five soldiers of the army were killed", "drones ..., most of which were intercepted": the
+            # subject of a passive verb undergoes the event; the agent is named by "by" or not at all
+            actor1, actor2 = None, actor2 or actor1
         if phrase.split()[0].endswith("ing") and _PARTICIPLE_CLAUSE.search(self.text, clause[0], t_start):
             # "Fano fighters entered Gondar ... before pulling back": the main clause's subject acts
             subjects = [m for m in self.mentions_in(sentence.start, t_start) if self.is_actor(m)]
@@ -377,11 +396,22 @@ class RoleFinder:
             roles.actor2 = self.actor(actor2) if actor2 else None
         if roles.actor2 is not None and roles.actor1 is not None and roles.actor2.entity_id == roles.actor1.entity_id:
             roles.actor2 = None
+        if event_class.id == "weapons_disrupted" and roles.actor1 is not None:
+            self.interception = (clause, roles.actor1, t_end)
         if event_class.control:
             roles.holder = self.controller(sentence.start, sentence.end, skip=(t_start, t_end + 40))
         if roles.places:
             self.state.sentence_runs.append(roles.places)
         return roles
+
+    def _passive_subject(self, mention: MentionRecord, t_start: int) -> bool:
+        """The trigger is a passive verb ("were intercepted") and `mention` is its subject (right before
+        the auxiliary) or stands outside the relative clause the passive opens ("..., most of which were")."""
+        auxiliary = _PASSIVE_BEFORE.search(self.text, max(mention.end, t_start - 30), t_start)
+        if auxiliary is None:
+            return False
+        gap = self.text[mention.end:auxiliary.start()]
+        return len(gap.split()) <= 3 and not _PREPOSITION_START.match(gap) or bool(_RELATIVE_PASSIVE.search(gap))
 
     def _supporting(self, mention: MentionRecord) -> bool:
         """A backer, mediator or former affiliation, not a party: "troops backed by Wagner fighters",
@@ -446,6 +476,24 @@ class RoleFinder:
         lead = self.text[clause[0]:t_start]
         if event_class.id == "displacement":
             return Actor(entity_id="civilians", name="civilians", side="civilian")
+        demonym = _DEMONYM_MODIFIER.search(self.text, max(clause[0], t_start - 40), t_start)
+        if demonym and demonym.group(1) in self.kb.demonyms:
+            return self.forces_of(self.kb.demonyms[demonym.group(1)])  # "Israeli tank fire hit ..."
+        if event_class.id == "weapons_disrupted":
+            # "most of which were intercepted, the Israeli military said": the speaker intercepts;
+            # "In Odesa, air defence destroyed ...": else the air defence of the state where it happens
+            speaker = self.speaker(clause)
+            if speaker is not None and self.is_state_actor(speaker):
+                return speaker
+            located = [p for p in places if p.country]
+            if located:
+                return self.forces_of(located[0].country or "")
+        if event_class.id in _LAUNCHED_CLASSES and self.interception is not None and \
+                self.interception[0] == clause and self.interception[2] <= t_start:
+            # "air defence destroyed nine drones launched at the city": the other side launched them
+            enemy = self.enemy_of(self.interception[1])
+            if enemy is not None:
+                return enemy
         sentence_lead = [m for m in self.mentions_in(max(0, clause[0] - 300), clause[0]) if self.is_actor(m)]
         if _RELATIVE_START.match(self.text, clause[0]) and sentence_lead and not _EMBEDDED.search(lead):
             # "the rebels, who have managed to take ...", but not "X, who warned that "If Homs falls""
@@ -456,6 +504,8 @@ class RoleFinder:
             # the name right before it
             return self.actor(sentence_lead[-1])
         implied = self.lexicon.implied_re.search(lead)
+        if implied and _REPORTING_AFTER.match(lead, implied.end()):
+            implied = None  # "Residents say the town is shelled": the residents speak, they do not act
         if implied:
             return self.implied_actor(implied.group().lower())
         if _ENEMY.search(lead):
@@ -497,6 +547,18 @@ class RoleFinder:
         if event_class.control == "gain":
             return self.state.last_actor.get("territorial")
         return None
+
+    def forces_of(self, country: str) -> Actor | None:
+        """A state's armed forces (its state entry when it has none), on its side in this theatre."""
+        ref = self.kb.default_actor(country, "military")
+        if ref is None:
+            ref = self.kb.default_actor(country, "army")
+        side = "government" if country == self.focus else "foreign"
+        if ref is not None:
+            entry = self.kb.actors[ref]
+            return Actor(entity_id=entry.entity_id, name=entry.name, side=side)
+        state = self.state_by_country.get(country)
+        return Actor(entity_id=state.entity_id, name=state.name, side=side) if state is not None else None
 
     def speaker(self, clause: tuple[int, int]) -> Actor | None:
         """Who speaks in the sentence around `clause`: the attribution source, else an actor named
@@ -600,7 +662,11 @@ class RoleFinder:
                   and not _BETWEEN_AND.search(text[max(0, m.start - 60):m.start])
                   and not (m.feature == "COUNTRY" and m.end <= t_start)
                   and not (event_class.id in DIPLOMATIC and m.feature == "COUNTRY"
-                           and re.search(r"\bfrom\s+$", text[max(0, m.start - 6):m.start]))]
+                           and re.search(r"\bfrom\s+$", text[max(0, m.start - 6):m.start]))
+                  # "rockets fired from Lebanon", "drones launched from Kursk": where they were
+                  # launched, not where they struck
+                  and not (event_class.id in _LAUNCHED_CLASSES
+                           and re.search(r"\bfrom\s+(?:the\s+)?$", text[max(0, m.start - 10):m.start]))]
         precedents = [m for m in places if m.start >= t_end
                       and self.lexicon.precedent_markers.search(text[max(0, m.start - 25):m.start])]
         places = [m for m in places if m not in precedents]
