@@ -438,3 +438,25 @@ def test_a_launch_site_is_not_where_a_strike_lands(extract) -> None:  # type: ig
     shelling = _events(extract("The Houthis shelled ships from Yemen overnight, the navy said."),
                        "Shelling/artillery/missile attack")
     assert shelling and shelling[0].location is None
+
+
+def test_a_conditional_clause_has_its_own_roles(extract) -> None:  # type: ignore[no-untyped-def]
+    """"ready to deploy troops to X if a ceasefire is reached": the ceasefire is not placed in X;
+    "... will not accept a truce while the town is under siege": the besieger, not the speaker, besieges."""
+    result = extract("Kenya's president said the country was ready to deploy more troops to Mogadishu if a ceasefire "
+                     "is reached.")
+    agreements = _events(result, "Agreement")
+    assert agreements and agreements[0].location is None
+    text = ("RSF fighters shelled Babanusa on Monday. The RSF did not respond, and the army has said it will not "
+            "accept a truce while the town is under siege.")
+    result = extract(text)
+    siege = [e for e in _events(result, "Armed clash") if "siege" in e.evidence.text]
+    assert siege and siege[0].actor1 is not None and siege[0].actor1.side == "rsf"
+    assert siege[0].modality != "negated"
+
+
+def test_a_pronoun_after_a_reporting_verb_is_the_speaker(extract) -> None:  # type: ignore[no-untyped-def]
+    text = ("RSF fighters shelled Babanusa on Monday. The RSF did not respond, and the army has said it will not "
+            "accept a truce while the town is under siege.")
+    truce = _events(extract(text), "Agreement")
+    assert truce and truce[0].actor1 is not None and truce[0].actor1.side == "government"

@@ -28,7 +28,10 @@ AREA_FEATURES = {"NEIGHBOURHOOD", "ROAD", "BASE", "CROSSING", "AIRPORT", "PORT",
 # a clause ends at ";", a dash, or a comma that opens a new clause
 _CLAUSE_BREAK = re.compile(
     r";|:\s|\s[-\u2013\u2014]\s|,\s+(?=(?:while|whereas|but|which|who|whose|after|before|although|though|as|when|"
-    r"and then|and that|the|a|an|his|her|its|their|this|these|it|they|he|she|i|we|you|according|seeking|albeit)\b)",
+    r"and then|and that|the|a|an|his|her|its|their|this|these|it|they|he|she|i|we|you|according|seeking|albeit)\b)"
+    # a conditional or concessive clause has its own subject even without a comma ("... will not accept
+    # a truce while the city is under siege", "ready to deploy troops if a ceasefire is reached")
+    r"|\s(?=(?:while|whereas|if|unless|although)\s+(?:the|a|an|it|they|he|she|we|its|their|his|her)\b)",
     re.IGNORECASE,
 )
 _BETWEEN_AND = re.compile(r"\bbetween\s+[^,.;]{1,45}\band\s+(?:the\s+)?$", re.IGNORECASE)
@@ -91,6 +94,8 @@ _PARTICIPLE = re.compile(r"[a-z]+(?:ed|en)\b|(?:shot|hit|struck|held|caught|shot
 _REPORTING_AFTER = re.compile(r"\s+(?:say|says|said|told|tell|report|reported|reports)\b", re.IGNORECASE)
 _RELATIVE_PASSIVE = re.compile(r",\s+(?:(?:most|some|all|many|one|none|several|two|three)\s+of\s+)?(?:which|whom)\s*$",
                                re.IGNORECASE)
+_SPEAKER_PRONOUN = re.compile(r"\b(?:said|says|say|announced|stated|insisted|warned|added)\s+(?:that\s+)?"
+                              r"(?:it|they|he|she)\s+(?:[a-z']+\s+){0,5}$", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -362,6 +367,15 @@ class RoleFinder:
         nominal = phrase.split()[-1] in event_class.nominal and bool(re.match(r"\s+of\b", self.text[t_end:t_end + 4]))
         roles = Roles()
         actor1, actor2 = self._actors(event_class, phrase, nominal, before, after, t_start, t_end)
+        actor1_fixed: Actor | None = None
+        if actor1 is not None and actor1 in before and actor1.end <= t_start and \
+                _SPEAKER_PRONOUN.search(self.text, actor1.end, t_start):
+            # "The RSF did not respond, and the government said it will not accept ...": the pronoun
+            # after the reporting verb is the speaker, nearer the verb than the last name
+            speaker = self.source_actor()
+            if speaker is not None:
+                actor1 = None
+                actor1_fixed = speaker
         if actor1 is not None and actor1 in before and event_class.id in _PASSIVE_CLASSES and \
                 _PARTICIPLE.match(phrase) and self._passive_subject(actor1, t_start):
             # "five soldiers of the army were killed", "drones ..., most of which were intercepted": the
@@ -391,8 +405,8 @@ class RoleFinder:
             if roles.actor1 is not None and roles.actor2 is not None and roles.actor1.side == roles.actor2.side:
                 roles.actor1 = None  # the ongoing attacker is the defender itself: the attacker is unnamed
         else:
-            roles.actor1 = self.actor(actor1) if actor1 else self._fallback_actor(event_class, phrase, clause, t_start,
-                                                                                   roles.places)
+            roles.actor1 = self.actor(actor1) if actor1 else actor1_fixed or self._fallback_actor(
+                event_class, phrase, clause, t_start, roles.places)
             roles.actor2 = self.actor(actor2) if actor2 else None
         if roles.actor2 is not None and roles.actor1 is not None and roles.actor2.entity_id == roles.actor1.entity_id:
             roles.actor2 = None
