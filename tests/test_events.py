@@ -460,3 +460,35 @@ def test_a_pronoun_after_a_reporting_verb_is_the_speaker(extract) -> None:  # ty
             "accept a truce while the town is under siege.")
     truce = _events(extract(text), "Agreement")
     assert truce and truce[0].actor1 is not None and truce[0].actor1.side == "government"
+
+
+def test_a_spokespersons_employer_speaks_and_does_not_fight(extract) -> None:  # type: ignore[no-untyped-def]
+    text = ("RSF fighters stormed Babanusa on Monday. Ali Hassan, a spokesman for the Sudanese army, said fighting "
+            "was continuing on the edge of the town.")
+    clashes = [e for e in _events(extract(text), "Armed clash") if "spokesman" in e.evidence.text]
+    assert clashes and clashes[0].actor1 is not None and clashes[0].actor1.side == "rsf"
+
+
+def test_who_comments_on_an_attack_did_not_carry_it_out(extract) -> None:  # type: ignore[no-untyped-def]
+    text = "Israeli jets struck a depot near Homs overnight. The Syrian government did not comment on the Homs strike."
+    strikes = [e for e in _events(extract(text), "Air/drone strike") if "comment" in e.evidence.text]
+    assert strikes and strikes[0].actor1 is not None and strikes[0].actor1.name == "Israeli Air Force"
+
+
+def test_a_where_clause_is_placed_at_its_antecedent(extract) -> None:  # type: ignore[no-untyped-def]
+    """", where the RSF is still on the offensive": a clause of its own (the main clause's negation does not
+    reach it), placed where its antecedent is; its pronoun is the main clause's subject."""
+    text = "The army's victory does not change the picture in Kordofan, where the RSF is still on the offensive."
+    clashes = _events(extract(text), "Armed clash")
+    assert clashes and clashes[0].modality != "negated" and _place_names(clashes) == {"Kordofan"}
+    looting = _events(extract("The RSF holds Nyala, where its fighters looted the central market last week."),
+                      "Looting/property destruction")
+    assert _sides(looting) == {"Nyala": "rsf"}
+
+
+def test_a_pronoun_refers_to_the_subject_of_its_sentence(extract) -> None:  # type: ignore[no-untyped-def]
+    """"The RSF has held X since June, when it overran ...": "it" is the RSF, not the group of the sentence before."""
+    text = ("Sudanese army jets bombed Nyala on Monday. The RSF has held Babanusa since June, when it overran the base "
+            "of the 22nd Division near Muglad.")
+    overrun = [e for e in extract(text).events if e.location is not None and e.location.name == "Al Mijlad"]
+    assert overrun and overrun[0].actor1 is not None and overrun[0].actor1.side == "rsf"

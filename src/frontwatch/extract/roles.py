@@ -27,11 +27,11 @@ AREA_FEATURES = {"NEIGHBOURHOOD", "ROAD", "BASE", "CROSSING", "AIRPORT", "PORT",
 
 # a clause ends at ";", a dash, or a comma that opens a new clause
 _CLAUSE_BREAK = re.compile(
-    r";|:\s|\s[-\u2013\u2014]\s|,\s+(?=(?:while|whereas|but|which|who|whose|after|before|although|though|as|when|"
+    r";|:\s|\s[-\u2013\u2014]\s|,\s+(?=(?:while|whereas|but|which|who|whose|where|after|before|although|though|as|when|"
     r"and then|and that|the|a|an|his|her|its|their|this|these|it|they|he|she|i|we|you|according|seeking|albeit)\b)"
-    # a conditional or concessive clause has its own subject even without a comma ("... will not accept
-    # a truce while the city is under siege", "ready to deploy troops if a ceasefire is reached")
-    r"|\s(?=(?:while|whereas|if|unless|although)\s+(?:the|a|an|it|they|he|she|we|its|their|his|her)\b)",
+    # a concessive or temporal clause has its own subject even without a comma ("... will not accept
+    # a truce while the city is under siege")
+    r"|\s(?=(?:while|whereas|although)\s+(?:the|a|an|it|they|he|she|we|its|their|his|her)\b)",
     re.IGNORECASE,
 )
 _BETWEEN_AND = re.compile(r"\bbetween\s+[^,.;]{1,45}\band\s+(?:the\s+)?$", re.IGNORECASE)
@@ -96,6 +96,16 @@ _RELATIVE_PASSIVE = re.compile(r",\s+(?:(?:most|some|all|many|one|none|several|t
                                re.IGNORECASE)
 _SPEAKER_PRONOUN = re.compile(r"\b(?:said|says|say|announced|stated|insisted|warned|added)\s+(?:that\s+)?"
                               r"(?:it|they|he|she)\s+(?:[a-z']+\s+){0,5}$", re.IGNORECASE)
+_SPOKESPERSON_OF = re.compile(r"\bspokes(?:man|woman|person|people|men|women)\s+(?:for|of)\s+(?:the\s+)?"
+                              r"(?:[\w-]+\s+)?$", re.IGNORECASE)
+# verbs whose subject reacts to an event named by their object, without doing it
+_REACTION = re.compile(r"\b(?:comment(?:ed|s|ing)?|den(?:y|ies|ied|ying)|condemn(?:ed|s|ing)?|confirm(?:ed|s|ing)?|"
+                       r"blam(?:e|ed|es|ing)|investigat(?:e|ed|es|ing)|document(?:ed|s|ing)?|report(?:ed|s|ing)?|"
+                       r"respond(?:ed|s|ing)?|react(?:ed|s|ing)?|mourn(?:ed|s|ing)?|criticis(?:e|ed|es|ing)|"
+                       r"criticiz(?:e|ed|es|ing)|protest(?:ed|s|ing)?\s+against)\s+(?:on\s+|to\s+|about\s+)?"
+                       r"(?:the|a|an|this|that|these|those|its|their)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+_CONDITION = re.compile(r"\s(?=(?:if|unless)\s+(?:the|a|an|it|they|he|she|we|its|their|his|her)\b)", re.IGNORECASE)
+_WHERE_START = re.compile(r"where\b", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -204,6 +214,7 @@ class RoleFinder:
     def __init__(self, kb: KnowledgeBase, lexicon: Lexicon, text: str, mentions: list[MentionRecord],
                  state: DocumentState, dateline_end: int = 0) -> None:
         self.source_span: tuple[int, int] | None = None  # the attribution source of the current sentence
+        self.sentence_start = 0  # start of the sentence whose roles are being found
         # the last interception (clause, interceptor, trigger end): weapons it names were launched by the other side
         self.interception: tuple[tuple[int, int], Actor, int] | None = None
         self.dateline_end = dateline_end
@@ -359,6 +370,8 @@ class RoleFinder:
              clause: tuple[int, int]) -> Roles:
         phrase = _SPACES.sub(" ", trigger.group().lower())
         t_start, t_end = trigger.start(), trigger.end()
+        clause = self._condition_cut(clause, t_start)
+        self.sentence_start = sentence.start
         in_clause = self.mentions_in(clause[0], clause[1])
         # "Israeli warplanes struck": the trigger may begin inside the actor's name (its head noun)
         parties = [m for m in in_clause if self.is_actor(m) and not self._supporting(m)]
@@ -368,6 +381,9 @@ class RoleFinder:
         roles = Roles()
         actor1, actor2 = self._actors(event_class, phrase, nominal, before, after, t_start, t_end)
         actor1_fixed: Actor | None = None
+        if actor1 is not None and actor1 in before and actor1.end <= t_start and \
+                _REACTION.search(self.text, actor1.end, t_start):
+            actor1 = None  # "the army did not comment on the Tokmak strike": it reacts, it did not strike
         if actor1 is not None and actor1 in before and actor1.end <= t_start and \
                 _SPEAKER_PRONOUN.search(self.text, actor1.end, t_start):
             # "The RSF did not respond, and the government said it will not accept ...": the pronoun
@@ -418,6 +434,17 @@ class RoleFinder:
             self.state.sentence_runs.append(roles.places)
         return roles
 
+    def _condition_cut(self, clause: tuple[int, int], t_start: int) -> tuple[int, int]:
+        """The part of the clause on the trigger's side of a comma-less "if"/"unless" clause: "ready to
+        deploy troops to X if a ceasefire is reached" - the ceasefire is not in X and Lebanon does not
+        reach it. (Only the roles are cut: the condition still makes the main clause hypothetical.)"""
+        for found in _CONDITION.finditer(self.text, clause[0], clause[1]):
+            if found.start() < t_start:
+                clause = (found.start() + 1, clause[1])
+            else:
+                return clause[0], found.start()
+        return clause
+
     def _passive_subject(self, mention: MentionRecord, t_start: int) -> bool:
         """The trigger is a passive verb ("were intercepted") and `mention` is its subject (right before
         the auxiliary) or stands outside the relative clause the passive opens ("..., most of which were")."""
@@ -428,10 +455,13 @@ class RoleFinder:
         return len(gap.split()) <= 3 and not _PREPOSITION_START.match(gap) or bool(_RELATIVE_PASSIVE.search(gap))
 
     def _supporting(self, mention: MentionRecord) -> bool:
-        """A backer, mediator or former affiliation, not a party: "troops backed by Wagner fighters",
-        "a truce brokered by Qatar", "deployed alongside the army", "a former RSF commander"."""
+        """A backer, mediator, spokesperson's employer or former affiliation, not a party: "troops backed
+        by Wagner fighters", "a truce brokered by Qatar", "deployed alongside the army (FARDC)", "a former
+        RSF commander", "a spokesman for the army"."""
         if _SUPPORT_BEFORE.search(self.text, max(0, mention.start - 40), mention.start):
             return True
+        if _SPOKESPERSON_OF.search(self.text, max(0, mention.start - 40), mention.start):
+            return True  # "a spokesman for the Ukrainian military, said fighting ...": it speaks, it does not act
         # "alongside the Congolese army (FARDC)": the acronym in brackets shares its name's role
         index = bisect_left(self.starts, mention.start) - 1
         return index >= 0 and self.mentions[index].end <= mention.start and \
@@ -532,6 +562,13 @@ class RoleFinder:
             source = self.source_actor()
             if source is not None:
                 return source
+        if _GROUP_ANAPHOR.search(lead) or _PLURAL_PRONOUN.search(lead):
+            # "The RSF holds Nyala, where its fighters looted ...", "the MNDAA has held Lashio since
+            # August, when it overran ...": the subject of the sentence's main clause
+            subjects = [m for m in self.mentions_in(self.sentence_start, clause[0])
+                        if m.entity_type in ("actor", "organisation") and self.is_actor(m)]
+            if subjects:
+                return self.actor(subjects[0])
         if _GROUP_ANAPHOR.search(lead) and self.state.last_group is not None:
             return self.actor(self.state.last_group)
         if _SINGULAR_PRONOUN.search(lead) and self.state.last_person is not None:
@@ -722,6 +759,15 @@ class RoleFinder:
                 closer = list(_ANAPHORIC_PLACE.finditer(text, before[-1].end, t_start))
                 referent = self._referent(closer[-1], sentence.start) if closer else None
                 chosen = [referent] if referent else self._run(before, len(before) - 1, forward=False)
+        if not chosen and _WHERE_START.match(text, clause[0]):
+            # "... controls El Geneina, where its fighters killed thousands": where = at the place before
+            antecedent = [m for m in self.mentions_in(max(sentence.start, clause[0] - 80), clause[0])
+                          if m.entity_type == "place" and not text[m.end:clause[0]].strip(" ,)")]
+            if not antecedent:
+                antecedent = [m for m in self.mentions_in(max(sentence.start, clause[0] - 80), clause[0])
+                              if m.entity_type == "place" and re.fullmatch(r"\s*\([^()]*\)[\s,]*",
+                                                                           text[m.end:clause[0]])]
+            chosen = antecedent[-1:]
         if not chosen:
             anaphor = (_ANAPHORIC_PLACE.search(text, t_end, clause[1])
                        or _ANAPHORIC_PLACE.search(text, clause[0], t_start))
