@@ -492,3 +492,20 @@ def test_a_pronoun_refers_to_the_subject_of_its_sentence(extract) -> None:  # ty
             "of the 22nd Division near Muglad.")
     overrun = [e for e in extract(text).events if e.location is not None and e.location.name == "Al Mijlad"]
     assert overrun and overrun[0].actor1 is not None and overrun[0].actor1.side == "rsf"
+
+
+def test_a_long_object_may_end_in_the_events_place(extract) -> None:  # type: ignore[no-untyped-def]
+    """"seized the headquarters of the army's 22nd Infantry Division in the town of X": the locative at the end
+    of a long object places the event; names and bracketed aliases in the gap count as one word / no clause."""
+    text = ("The RSF said on Monday it had seized the headquarters of the army's 22nd Infantry Division in the town "
+            "of Babanusa.")
+    assert _place_names(_events(extract(text), "Non-state actor overtakes territory")) == {"Babanūsah"}
+    text = ("Fighting between the Sudanese Armed Forces (SAF) and the Rapid Support Forces (RSF) intensified across "
+            "North Darfur in May.")
+    clashes = _events(extract(text), "Armed clash")
+    assert clashes and clashes[0].location is not None and clashes[0].location.entity_id == "sd-north-darfur"
+
+
+def test_the_side_trying_to_advance_attacks(extract) -> None:  # type: ignore[no-untyped-def]
+    text = "Sudanese army units clashed with RSF fighters trying to advance near the town of Kosti on Sunday."
+    assert _sides(_events(extract(text), "Armed clash")) == {"Kosti": "rsf"}

@@ -106,6 +106,14 @@ _REACTION = re.compile(r"\b(?:comment(?:ed|s|ing)?|den(?:y|ies|ied|ying)|condemn
                        r"(?:the|a|an|this|that|these|those|its|their)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
 _CONDITION = re.compile(r"\s(?=(?:if|unless)\s+(?:the|a|an|it|they|he|she|we|its|their|his|her)\b)", re.IGNORECASE)
 _WHERE_START = re.compile(r"where\b", re.IGNORECASE)
+_LOCATIVE_END = re.compile(r"\b(?:in|at|near|across|around|throughout|outside|inside)\s+(?:the\s+)?"
+                           r"(?:(?:town|city|village|area|region|province|district|desert|outskirts|port|"
+                           r"port\s+city|trading\s+town|border\s+town|border\s+village)\s+of\s+)?$", re.IGNORECASE)
+_ATTACKING_AFTER = re.compile(r"(?:\s+(?:fighters|troops|forces|soldiers|units|militiamen|militants|gunmen|rebels))?"
+                              r"\s+(?:(?:who|which|that)\s+(?:were|was|had\s+been)\s+)?(?:(?:trying|attempting|seeking|"
+                              r"tried|attempted)\s+to\s+(?:advance|attack|storm|enter|push|infiltrate|cross|"
+                              r"take|capture|seize)|advancing|attacking|storming|assaulting)\b", re.IGNORECASE)
+_BRACKETED = re.compile(r"\s\([^()]{1,40}\)")
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -381,6 +389,10 @@ class RoleFinder:
         roles = Roles()
         actor1, actor2 = self._actors(event_class, phrase, nominal, before, after, t_start, t_end)
         actor1_fixed: Actor | None = None
+        if event_class.id == "clash" and actor2 is not None and actor2.start >= t_end and \
+                _ATTACKING_AFTER.match(self.text, actor2.end):
+            # "its fighters clashed with Israeli troops trying to advance": the advancing side attacks
+            actor1, actor2 = actor2, actor1
         if actor1 is not None and actor1 in before and actor1.end <= t_start and \
                 _REACTION.search(self.text, actor1.end, t_start):
             actor1 = None  # "the army did not comment on the Tokmak strike": it reacts, it did not strike
@@ -751,8 +763,12 @@ class RoleFinder:
                 while first < len(after) and self._is_destination(after[first]):
                     first += 1
             if first < len(after):
-                gap = _PARENTHETICAL.sub(" ", text[t_end:after[first].start])
-                if len(gap.split()) <= 8 and not _STRONG_GAP_STOP.search(gap):
+                # "(ENDF)", "(Volchansk)": a bracketed alias or spelling is no clause
+                gap = _BRACKETED.sub(" ", _PARENTHETICAL.sub(" ", text[t_end:after[first].start]))
+                # a long object may still end in the locative phrase of the event: "captured the
+                # headquarters of the military's Western Command in the town of X"
+                limit = 14 if _LOCATIVE_END.search(gap) else 8
+                if self._gap_words(t_end, after[first].start, gap) <= limit and not _STRONG_GAP_STOP.search(gap):
                     chosen = self._run(after, first)
             if not chosen and before:
                 # "X, ..., after the city fell to Y": an anaphor nearer the trigger than the named place wins
@@ -795,6 +811,11 @@ class RoleFinder:
         if event_class.id not in MULTI_PLACE:
             chosen = chosen[:1]
         return chosen, precedents
+
+    def _gap_words(self, start: int, end: int, gap: str) -> int:
+        """Words between trigger and place, a named entity counting as one word."""
+        named = self.mentions_in(start, end)
+        return len(gap.split()) - sum(len(m.surface.split()) - 1 for m in named)
 
     def _more_places(self, run: list[MentionRecord], end: int, sentence_start: int) -> list[MentionRecord]:
         """Further objects of the same verb, each with its own place: "at Haifa and at an army base
