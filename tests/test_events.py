@@ -509,3 +509,18 @@ def test_a_long_object_may_end_in_the_events_place(extract) -> None:  # type: ig
 def test_the_side_trying_to_advance_attacks(extract) -> None:  # type: ignore[no-untyped-def]
     text = "Sudanese army units clashed with RSF fighters trying to advance near the town of Kosti on Sunday."
     assert _sides(_events(extract(text), "Armed clash")) == {"Kosti": "rsf"}
+
+
+def test_a_source_phrase_holding_the_trigger_is_the_event(extract) -> None:  # type: ignore[no-untyped-def]
+    """"according to the agreements between the RSF and the Joint Force": not a source, the parties of the event."""
+    text = ("The army retook the villages around Kadugli, according to the agreements between the RSF and the Joint "
+            "Force.")
+    agreements = _events(extract(text), "Agreement")
+    assert agreements and agreements[0].actor1 is not None and agreements[0].actor1.side == "rsf"
+
+
+def test_a_passive_names_its_agent_further_on(extract) -> None:  # type: ignore[no-untyped-def]
+    text = ("Kenyan police fired tear gas in Nakuru. Activists said three student leaders had been abducted in the "
+            "days before the rally by men believed to be police officers.")
+    abductions = _events(extract(text), "Abduction/forced disappearance")
+    assert abductions and abductions[0].actor1 is not None and abductions[0].actor1.side == "government"

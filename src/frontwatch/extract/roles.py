@@ -119,7 +119,11 @@ _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
                               re.IGNORECASE)
 _PLACE_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|and|but|while)\b|[;:(),]", re.IGNORECASE)
-_BY_AGENT = re.compile(r"^[\s,]*(?:\w+\s+){0,3}?(?:led\s+)?by\s+(?:the\s+)?$", re.IGNORECASE)
+# "led by the RSF", "by men believed to be police officers", "by gunmen suspected of being X"
+_BELIEVED_TO_BE = (r"(?:(?:[\w-]+\s+){1,2}(?:believed|suspected|thought|said|alleged|reported)\s+"
+                   r"(?:to\s+(?:be|have\s+been)|of\s+being)\s+(?:the\s+)?)?")
+_BY_AGENT = re.compile(r"^[\s,]*(?:\w+\s+){0,3}?(?:led\s+)?by\s+(?:the\s+)?" + _BELIEVED_TO_BE + "$", re.IGNORECASE)
+_FAR_BY_AGENT = re.compile(r"^[^,;:.()]{0,60}?\bby\s+(?:the\s+)?" + _BELIEVED_TO_BE + "$", re.IGNORECASE)
 _LOST_TO = re.compile(r"^(?:fell|falls|fallen|lost|handed over|ceded) to$")
 _PREPOSITION_START = re.compile(r"^\s*(?:on|in|at|near|against|around|across|over|of|into|inside|outside|toward|"
                                 r"towards|"
@@ -223,6 +227,7 @@ class RoleFinder:
                  state: DocumentState, dateline_end: int = 0) -> None:
         self.source_span: tuple[int, int] | None = None  # the attribution source of the current sentence
         self.sentence_start = 0  # start of the sentence whose roles are being found
+        self.trigger_start = -1  # start of the trigger whose roles are being found
         # the last interception (clause, interceptor, trigger end): weapons it names were launched by the other side
         self.interception: tuple[tuple[int, int], Actor, int] | None = None
         self.dateline_end = dateline_end
@@ -267,8 +272,11 @@ class RoleFinder:
         return start, end
 
     def is_actor(self, mention: MentionRecord) -> bool:
-        if self.source_span and self.source_span[0] <= mention.start < self.source_span[1]:
-            return False  # "Oleh Marchenko, a spokesman for the Ukrainian military, said": a source
+        if self.source_span and self.source_span[0] <= mention.start < self.source_span[1] and \
+                not self.source_span[0] <= self.trigger_start < self.source_span[1]:
+            # "Oleh Marchenko, a spokesman for the Ukrainian military, said": a source; but a "source"
+            # holding the trigger itself is the event ("according to the agreements between X and Y")
+            return False
         if mention.entity_type in ("actor", "person"):
             return True
         if mention.entity_type == "organisation":
@@ -379,7 +387,7 @@ class RoleFinder:
         phrase = _SPACES.sub(" ", trigger.group().lower())
         t_start, t_end = trigger.start(), trigger.end()
         clause = self._condition_cut(clause, t_start)
-        self.sentence_start = sentence.start
+        self.sentence_start, self.trigger_start = sentence.start, t_start
         in_clause = self.mentions_in(clause[0], clause[1])
         # "Israeli warplanes struck": the trigger may begin inside the actor's name (its head noun)
         parties = [m for m in in_clause if self.is_actor(m) and not self._supporting(m)]
@@ -490,6 +498,10 @@ class RoleFinder:
             rest = [m for m in after if m.start > between[0].end]
             return between[0], rest[0] if rest else None
         by = [m for m in after if m.start - t_end < 60 and _BY_AGENT.match(text[t_end:m.start])]
+        if not by and _PASSIVE_BEFORE.search(text, max(0, t_start - 30), t_start):
+            # a passive verb may name its agent further on: "had been abducted in the days before the
+            # march by men believed to be police officers"
+            by = [m for m in after if m.start - t_end < 90 and _FAR_BY_AGENT.match(text[t_end:m.start])]
         if event_class.id == "displacement" and (not before or re.search(r"\bforc|\bdr[io]v|prompt",
                                                                           text[before[-1].end:t_start])):
             return None, None  # the displaced are civilians ("forcing some 400,000 people to flee")
