@@ -524,3 +524,28 @@ def test_a_passive_names_its_agent_further_on(extract) -> None:  # type: ignore[
             "days before the rally by men believed to be police officers.")
     abductions = _events(extract(text), "Abduction/forced disappearance")
     assert abductions and abductions[0].actor1 is not None and abductions[0].actor1.side == "government"
+
+
+def test_the_capital_is_the_capital_of_the_country_in_discourse(extract) -> None:  # type: ignore[no-untyped-def]
+    """"marched through the capital's business district" after a Kenyan town: Nairobi; a capital that is
+    the destination of a withdrawal ("withdrawn towards X to ensure the defence of the capital") is not its place."""
+    text = ("Police fired tear gas in Kisumu on Monday. Thousands of students had marched through the capital's "
+            "business district on Tuesday, chanting slogans.")
+    marches = [e for e in _events(extract(text), "Peaceful protest") if "marched" in e.evidence.text]
+    assert _place_names(marches) == {"Nairobi"}
+    text = ("The RSF overran El Obeid on Monday. The army has withdrawn towards Khartoum to ensure the defence of the "
+            "capital.")
+    withdrawals = _events(extract(text), "Non-violent transfer of territory")
+    assert _place_names(withdrawals) == {"El Obeid"}
+
+
+def test_a_country_left_is_the_place_of_a_withdrawal(extract) -> None:  # type: ignore[no-untyped-def]
+    withdrawals = _events(extract("The Africa Corps announced on Friday that it was leaving Niger after two years."),
+                          "Non-violent transfer of territory")
+    assert _place_names(withdrawals) == {"Niger"}
+
+
+def test_a_fronted_region_gives_way_to_its_town(extract) -> None:  # type: ignore[no-untyped-def]
+    """"In North Darfur, the RSF has held Mellit since May, when it overran the garrison": Mellit, not the state."""
+    result = extract("In North Darfur, the RSF has held Mellit since May, when it overran the army's garrison.")
+    assert _place_names(_events(result, "Non-state actor overtakes territory")) == {"Mellit"}

@@ -54,7 +54,7 @@ _ADJECTIVE_SIDE = {"rebel": "opposition", "opposition": "opposition", "governmen
                    "regime": "government", "army": "government", "kurdish": "sdf", "jihadist": "opposition"}
 _COORDINATION = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+y\s+|\s+e\s+|\s+or\s+")
 _ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town|region|area|province|village|"
-                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town|region|area)|there)\b",
+                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town|region|area|capital)|there)\b",
                               re.IGNORECASE)
 # "in Syria", "across eastern Congo", "in northern Burkina Faso": a country inside a locative phrase
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
@@ -732,7 +732,9 @@ class RoleFinder:
                 clause: tuple[int, int], t_start: int, t_end: int,
                 sentence: Sentence) -> tuple[list[MentionRecord], list[MentionRecord]]:
         text = self.text
-        places = [m for m in in_clause if m.entity_type == "place" and not (m.feature == "COUNTRY" and self.is_actor(m))
+        places = [m for m in in_clause if m.entity_type == "place"
+                  and not (m.feature == "COUNTRY" and self.is_actor(m)
+                           and not self._territorial_object(event_class, m, t_end))
                   and not _BETWEEN.search(text[max(0, m.start - 12):m.start])
                   and not _BETWEEN_AND.search(text[max(0, m.start - 60):m.start])
                   and not (m.feature == "COUNTRY" and m.end <= t_start)
@@ -803,9 +805,18 @@ class RoleFinder:
                 anaphor = None  # "to prevent destabilization in the region": the wider region, not a place
             if anaphor:
                 referent = self._referent(anaphor, sentence.start)
+                if referent is not None and event_class.id in ORIGIN_CLASSES and \
+                        any(m.entity_id == referent.entity_id for m in after if self._is_destination(m)):
+                    referent = None  # "withdrawn towards Damascus to ensure the defence of the capital"
                 chosen = [referent] if referent else []
         if not chosen:
             chosen = self._fronted_places(sentence)  # "In Mosul, the security forces arrested ..."
+            if chosen and all(m.feature in ("ADM1", "ADM2") for m in chosen):
+                # "In Kirkuk province, a suicide bomber blew himself up ... in the Hawija area": the
+                # region frames the sentence; a town of that region named in it is the precise scene
+                towns = [m for m in self.mentions_in(chosen[-1].end, sentence.end) if m.entity_type == "place"
+                         and m.feature in ("PPL", "CITY") and m.admin1 == chosen[0].admin1]
+                chosen = towns[:1] or chosen
         if not chosen and event_class.id in ORIGIN_CLASSES:
             earlier = [m for m in self.mentions_in(max(0, clause[0] - 200), clause[0])
                        if m.entity_type == "place" and m.feature != "COUNTRY" and not self._is_destination(m)]
@@ -829,6 +840,12 @@ class RoleFinder:
         named = self.mentions_in(start, end)
         return len(gap.split()) - sum(len(m.surface.split()) - 1 for m in named)
 
+    def _territorial_object(self, event_class: EventClass, place: MentionRecord, t_end: int) -> bool:
+        """"was leaving Mali", "withdrew from Chad": a country right after a territorial verb is the
+        territory (left, taken), not a party."""
+        return event_class.id in TERRITORIAL | ORIGIN_CLASSES and place.start >= t_end and \
+            bool(re.fullmatch(r"\s+(?:from\s+|out\s+of\s+)?(?:the\s+)?", self.text[t_end:place.start]))
+
     def _more_places(self, run: list[MentionRecord], end: int, sentence_start: int) -> list[MentionRecord]:
         """Further objects of the same verb, each with its own place: "at Haifa and at an army base
         near Safed", "57 drones over A and 4 over B", "in X province and the capital Y", "the camp
@@ -842,8 +859,7 @@ class RoleFinder:
             following = next((m for m in self.mentions_in(conjunction.start(), end) if m.entity_type == "place"),
                              None)
             anaphor = _ANAPHORIC_PLACE.search(self.text, conjunction.start(), end)
-            if following is not None and (anaphor is None or following.start < anaphor.start()) and \
-                    _ANOTHER_OBJECT.fullmatch(self.text, conjunction.start(), following.start):
+            if following is not None and _ANOTHER_OBJECT.fullmatch(self.text, conjunction.start(), following.start):
                 added = self._run([m for m in self.mentions_in(following.start, end) if m.entity_type == "place"], 0)
             elif anaphor is not None and _ANOTHER_OBJECT.fullmatch(self.text, conjunction.start(), anaphor.start()):
                 referent = self._referent(anaphor, sentence_start)
@@ -860,6 +876,8 @@ class RoleFinder:
     def _referent(self, anaphor: re.Match[str], sentence_start: int) -> MentionRecord | None:
         """The place "the city" / "this town" refers to: a town named earlier in the sentence, else
         the last one of the discourse."""
+        if anaphor.group().lower().endswith("capital"):
+            return self._capital(anaphor)
         town = re.search(r"\b(?:city|town)\b", anaphor.group(), re.IGNORECASE)
         if re.search(r"\bthe\s+(?:region|area)\b", anaphor.group(), re.IGNORECASE):
             return self.state.last_region or self.state.last_place  # "civilian deaths in the region"
@@ -868,6 +886,28 @@ class RoleFinder:
         if earlier:
             return earlier[0]
         return self.state.last_town if town and self.state.last_town else self.state.last_place
+
+    def _capital(self, anaphor: re.Match[str]) -> MentionRecord | None:
+        """"the capital": the name right after it ("the capital Sanaa"), else the capital of the
+        country the discourse is in (the last place named, else the story's theatre)."""
+        following = self.mentions_in(anaphor.end(), anaphor.end() + 40)
+        if following and following[0].entity_type == "place" and \
+                re.fullmatch(r",?\s*", self.text[anaphor.end():following[0].start]):
+            return following[0]
+        last = self.state.last_place
+        country = last.country if last is not None and last.country else self.focus
+        entity_id = self.kb.derived("capitals").get(country or "")
+        if entity_id is None:
+            return None
+        named = next((m for m in self.mentions if m.entity_id == entity_id), None)
+        if named is not None:
+            return named
+        place = self.kb.place_by_id(entity_id)
+        if place is None:
+            return None
+        return MentionRecord(doc_id="", start=anaphor.start(), end=anaphor.end(), surface=anaphor.group(),
+                             entity_type="place", entity_id=entity_id, name=place.name, link="generic",
+                             **{name: getattr(place, name) for name in _LOCATION_FIELDS[2:]})
 
     def _fronted_places(self, sentence: Sentence) -> list[MentionRecord]:
         """Places of a sentence-opening locative phrase, which frames the whole sentence."""
