@@ -549,3 +549,9 @@ def test_a_fronted_region_gives_way_to_its_town(extract) -> None:  # type: ignor
     """"In North Darfur, the RSF has held Mellit since May, when it overran the garrison": Mellit, not the state."""
     result = extract("In North Darfur, the RSF has held Mellit since May, when it overran the army's garrison.")
     assert _place_names(_events(result, "Non-state actor overtakes territory")) == {"Mellit"}
+
+
+def test_a_fronted_place_beats_countries_after_the_verb(extract) -> None:  # type: ignore[no-untyped-def]
+    """"In Bamako, protesters attacked the embassies of France and Ukraine": the embassies are in Bamako."""
+    result = extract("In Bamako, hundreds of protesters attacked the embassies of France and Ukraine on Friday.")
+    assert _place_names(_events(result, "Violent demonstration")) == {"Bamako"}

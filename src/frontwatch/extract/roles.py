@@ -829,7 +829,12 @@ class RoleFinder:
             # "air strikes on sites in Yemen, hitting stores around Hodeidah": code the most precise place
             towns = [m for m in self.mentions_in(t_end, sentence.end) if m.entity_type == "place"
                      and m.feature in ("PPL", "CITY") and m.country == chosen[0].country]
-            if towns:
+            # "In Kinshasa, protesters attacked the embassies of Rwanda and France": the opening phrase
+            # places the sentence; countries after the verb are owners or targets, not the scene
+            fronted = [m for m in self._fronted_places(sentence) if m.feature != "COUNTRY"]
+            if fronted:
+                chosen = fronted
+            elif towns:
                 chosen = towns[:1]
         if event_class.id not in MULTI_PLACE:
             chosen = chosen[:1]
