@@ -555,3 +555,12 @@ def test_a_fronted_place_beats_countries_after_the_verb(extract) -> None:  # typ
     """"In Bamako, protesters attacked the embassies of France and Ukraine": the embassies are in Bamako."""
     result = extract("In Bamako, hundreds of protesters attacked the embassies of France and Ukraine on Friday.")
     assert _place_names(_events(result, "Violent demonstration")) == {"Bamako"}
+
+
+def test_an_incident_happens_at_its_sentences_only_place(extract) -> None:  # type: ignore[no-untyped-def]
+    looting = _events(extract("Sudanese soldiers looted shops and fired into the air as they left Wad Madani on "
+                              "Friday, residents said."), "Looting/property destruction")
+    assert _place_names(looting) == {"Wad Medani"}
+    force = _events(extract("Police opened fire on protesters who stormed the governor's office in Kisumu on Monday, "
+                            "killing two."), "Excessive force against protesters")
+    assert _place_names(force) == {"Kisumu"}

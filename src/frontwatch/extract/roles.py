@@ -130,6 +130,9 @@ _PREPOSITION_START = re.compile(r"^\s*(?:on|in|at|near|against|around|across|ove
                                 r"along|throughout|from)\b", re.IGNORECASE)
 # movements placed where they start: a place after "towards", "to", "for" is the destination
 ORIGIN_CLASSES = {"withdrawal", "displacement"}
+# incidents that happen at one scene: without a place of their own, the sentence's only place
+SCENE_CLASSES = {"looting", "civilian_attack", "abduction", "arrests", "riot", "mob_violence", "protest_intervention",
+                 "excessive_force", "sexual_violence"}
 DIPLOMATIC = {"request_assist", "request_yield", "reject", "aid", "agreement", "mobilize"}
 _OF_GENITIVE = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
@@ -817,6 +820,13 @@ class RoleFinder:
                 towns = [m for m in self.mentions_in(chosen[-1].end, sentence.end) if m.entity_type == "place"
                          and m.feature in ("PPL", "CITY") and m.admin1 == chosen[0].admin1]
                 chosen = towns[:1] or chosen
+        if not chosen and event_class.id in SCENE_CLASSES:
+            # "soldiers looted shops and fired into the air as they left Bukavu", "police opened fire on
+            # protesters who stormed parliament in Nairobi": an incident happens where its sentence is
+            scene = {m.entity_id: m for m in self.mentions_in(sentence.start, sentence.end) if m.entity_type == "place"
+                     and m.feature != "COUNTRY" and not self._is_destination(m)}
+            if len(scene) == 1:
+                chosen = list(scene.values())
         if not chosen and event_class.id in ORIGIN_CLASSES:
             earlier = [m for m in self.mentions_in(max(0, clause[0] - 200), clause[0])
                        if m.entity_type == "place" and m.feature != "COUNTRY" and not self._is_destination(m)]
