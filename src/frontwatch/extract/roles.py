@@ -114,6 +114,7 @@ _ATTACKING_AFTER = re.compile(r"(?:\s+(?:fighters|troops|forces|soldiers|units|m
                               r"tried|attempted)\s+to\s+(?:advance|attack|storm|enter|push|infiltrate|cross|"
                               r"take|capture|seize)|advancing|attacking|storming|assaulting)\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"\s\([^()]{1,40}\)")
+_OPENING_BRACKET = re.compile(r"\s*\(")
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -231,6 +232,8 @@ class RoleFinder:
         self.source_span: tuple[int, int] | None = None  # the attribution source of the current sentence
         self.sentence_start = 0  # start of the sentence whose roles are being found
         self.trigger_start = -1  # start of the trigger whose roles are being found
+        self._supporting_of: dict[int, bool] = {}  # mention start -> backer/mediator/spokesperson's employer
+        self._locative_of: dict[int, bool] = {}  # mention start -> inside a locative phrase
         # the last interception (clause, interceptor, trigger end): weapons it names were launched by the other side
         self.interception: tuple[tuple[int, int], Actor, int] | None = None
         self.dateline_end = dateline_end
@@ -292,16 +295,21 @@ class RoleFinder:
 
     def _in_locative(self, mention: MentionRecord) -> bool:
         """A place inside a prepositional phrase: "in Syria", or coordinated with one ("in Mali and
-        Burkina Faso", "to Egypt, Jordan or Iraq")."""
+        Burkina Faso", "to Egypt, Jordan or Iraq"). (Depends on the text only: computed once per mention.)"""
+        known = self._locative_of.get(mention.start)
+        if known is not None:
+            return known
         if _PREPOSITION_BEFORE.search(self.text, max(0, mention.start - 30), mention.start):
             # "officials from Egypt", "troops from Chad": people sent by the state, who act for it
-            return not _MEMBERS_FROM.search(self.text, max(0, mention.start - 40), mention.start)
-        index = bisect_left(self.starts, mention.start) - 1
-        if index < 0:
-            return False
-        previous = self.mentions[index]
-        return previous.entity_type == "place" and previous.end <= mention.start and \
-            bool(_COORDINATION.fullmatch(self.text, previous.end, mention.start)) and self._in_locative(previous)
+            found = not _MEMBERS_FROM.search(self.text, max(0, mention.start - 40), mention.start)
+        else:
+            index = bisect_left(self.starts, mention.start) - 1
+            previous = self.mentions[index] if index >= 0 else None
+            found = previous is not None and previous.entity_type == "place" and previous.end <= mention.start \
+                and bool(_COORDINATION.fullmatch(self.text, previous.end, mention.start)) \
+                and self._in_locative(previous)
+        self._locative_of[mention.start] = found
+        return found
 
     def actor(self, mention: MentionRecord) -> Actor:
         if mention.entity_type == "place":
@@ -480,16 +488,21 @@ class RoleFinder:
     def _supporting(self, mention: MentionRecord) -> bool:
         """A backer, mediator, spokesperson's employer or former affiliation, not a party: "troops backed
         by Wagner fighters", "a truce brokered by Qatar", "deployed alongside the army (FARDC)", "a former
-        RSF commander", "a spokesman for the army"."""
-        if _SUPPORT_BEFORE.search(self.text, max(0, mention.start - 40), mention.start):
-            return True
-        if _SPOKESPERSON_OF.search(self.text, max(0, mention.start - 40), mention.start):
-            return True  # "a spokesman for the Ukrainian military, said fighting ...": it speaks, it does not act
-        # "alongside the Congolese army (FARDC)": the acronym in brackets shares its name's role
-        index = bisect_left(self.starts, mention.start) - 1
-        return index >= 0 and self.mentions[index].end <= mention.start and \
-            bool(re.fullmatch(r"\s*\(", self.text[self.mentions[index].end:mention.start])) and \
-            self._supporting(self.mentions[index])
+        RSF commander", "a spokesman for the army". (Depends on the text only: computed once per mention.)"""
+        known = self._supporting_of.get(mention.start)
+        if known is not None:
+            return known
+        if _SUPPORT_BEFORE.search(self.text, max(0, mention.start - 40), mention.start) or \
+                _SPOKESPERSON_OF.search(self.text, max(0, mention.start - 40), mention.start):
+            found = True  # "a spokesman for the Ukrainian military, said fighting ...": it speaks, it does not act
+        else:
+            # "alongside the Congolese army (FARDC)": the acronym in brackets shares its name's role
+            index = bisect_left(self.starts, mention.start) - 1
+            found = index >= 0 and self.mentions[index].end <= mention.start and \
+                bool(_OPENING_BRACKET.fullmatch(self.text, self.mentions[index].end, mention.start)) and \
+                self._supporting(self.mentions[index])
+        self._supporting_of[mention.start] = found
+        return found
 
     def _actors(self, event_class: EventClass, phrase: str, nominal: bool, before: list[MentionRecord],
                 after: list[MentionRecord], t_start: int,
