@@ -54,7 +54,7 @@ _ADJECTIVE_SIDE = {"rebel": "opposition", "opposition": "opposition", "governmen
                    "regime": "government", "army": "government", "kurdish": "sdf", "jihadist": "opposition"}
 _COORDINATION = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+y\s+|\s+e\s+|\s+or\s+")
 _ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town|region|area|province|village|"
-                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town|region|area|capital)|there)\b",
+                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town|region|area|capital|airport|outskirts)|there)\b",
                               re.IGNORECASE)
 # "in Syria", "across eastern Congo", "in northern Burkina Faso": a country inside a locative phrase
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
@@ -115,6 +115,13 @@ _ATTACKING_AFTER = re.compile(r"(?:\s+(?:fighters|troops|forces|soldiers|units|m
                               r"take|capture|seize)|advancing|attacking|storming|assaulting)\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"\s\([^()]{1,40}\)")
 _OPENING_BRACKET = re.compile(r"\s*\(")
+_CALLED_REGION = re.compile(r"\s+region\b|\bregion$", re.IGNORECASE)
+# "five soldiers of the army were killed when ...": the subject of a passive casualty verb is a victim
+_VICTIM_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:were|was|had\s+been|have\s+been|has\s+been)\s+(?:\w+ly\s+)?"
+                           r"(?:killed|wounded|injured|hurt|maimed)\b", re.IGNORECASE)
+_BOMBINGS = {"ied", "suicide_bomb"}
+# a clause that follows on from the event just told, at its scene
+_SEQUEL_START = re.compile(r"(?:after|during|in|following)\s+which\b", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -134,6 +141,9 @@ ORIGIN_CLASSES = {"withdrawal", "displacement"}
 # incidents that happen at one scene: without a place of their own, the sentence's only place
 SCENE_CLASSES = {"looting", "civilian_attack", "abduction", "arrests", "riot", "mob_violence", "protest_intervention",
                  "excessive_force", "sexual_violence"}
+# requests and refusals happen between parties, not at a place: a place in them is what they are about
+# ("called on partners to give air defence for Kharkiv", "urged the RSF to leave El Obeid")
+PLACELESS = {"request_assist", "request_yield", "reject"}
 DIPLOMATIC = {"request_assist", "request_yield", "reject", "aid", "agreement", "mobilize"}
 _OF_GENITIVE = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
@@ -170,6 +180,7 @@ class DocumentState:
     last_place: MentionRecord | None = None
     last_town: MentionRecord | None = None
     last_region: MentionRecord | None = None
+    last_called_region: MentionRecord | None = None  # the last one named as "the X region"
     last_event_place: MentionRecord | None = None
     last_event_paragraph: int = -1
     class_actor: dict[str, Actor] = field(default_factory=dict)  # event class -> its last actor1
@@ -232,6 +243,7 @@ class RoleFinder:
         self.source_span: tuple[int, int] | None = None  # the attribution source of the current sentence
         self.sentence_start = 0  # start of the sentence whose roles are being found
         self.trigger_start = -1  # start of the trigger whose roles are being found
+        self.requesting = False  # the trigger is a request or refusal
         self._supporting_of: dict[int, bool] = {}  # mention start -> backer/mediator/spokesperson's employer
         self._locative_of: dict[int, bool] = {}  # mention start -> inside a locative phrase
         # the last interception (clause, interceptor, trigger end): weapons it names were launched by the other side
@@ -248,6 +260,7 @@ class RoleFinder:
         self.media_ids = kb.derived("media_ids")
         self.actor_entries = kb.derived("actor_entries")
         self.state_by_country = kb.derived("states")
+        self.capitals: dict[str, str] = kb.derived("capitals")
         self.focus = _theatre(self.mentions)
 
     # ------------------------------------------------------------ basics
@@ -286,12 +299,20 @@ class RoleFinder:
         if mention.entity_type in ("actor", "person"):
             return True
         if mention.entity_type == "organisation":
-            # outlets, NGOs, think tanks report and document; they are not parties to events
-            return mention.entity_id not in self.media_ids and mention.side not in (None, "other")
+            # outlets, NGOs, think tanks report and document; they are not parties to events, but an
+            # international body that urges, requests or refuses is the party of that request
+            return mention.entity_id not in self.media_ids and (mention.side not in (None, "other") or
+                                                                self.requesting and mention.side == "other")
         if mention.entity_type == "place" and mention.feature == "COUNTRY":
             # a country acts only as a subject/object, not inside "in Syria", "to Russia"
             return not self._in_locative(mention)
+        if mention.entity_type == "place" and self._possessive(mention) and \
+                self.capitals.get(mention.country or "") == mention.entity_id:
+            return True  # "Moscow's goal is to take ...", "Kyiv's forces": the capital stands for its state
         return False
+
+    def _possessive(self, mention: MentionRecord) -> bool:
+        return mention.surface.endswith(("'s", "’s")) or self.text.startswith(("'s", "’s"), mention.end)
 
     def _in_locative(self, mention: MentionRecord) -> bool:
         """A place inside a prepositional phrase: "in Syria", or coordinated with one ("in Mali and
@@ -384,6 +405,9 @@ class RoleFinder:
         regions = [m for m in places if m.feature in ("ADM1", "ADM2", "REGION")]
         if regions:
             self.state.last_region = regions[-1]
+            called = [m for m in regions if _CALLED_REGION.search(m.surface) or _CALLED_REGION.match(self.text, m.end)]
+            if called:
+                self.state.last_called_region = called[-1]
         people = [m for m in inside if m.entity_type == "person"]
         if people:
             self.state.last_person = people[-1]
@@ -399,9 +423,11 @@ class RoleFinder:
         t_start, t_end = trigger.start(), trigger.end()
         clause = self._condition_cut(clause, t_start)
         self.sentence_start, self.trigger_start = sentence.start, t_start
+        self.requesting = event_class.id in PLACELESS
         in_clause = self.mentions_in(clause[0], clause[1])
         # "Israeli warplanes struck": the trigger may begin inside the actor's name (its head noun)
-        parties = [m for m in in_clause if self.is_actor(m) and not self._supporting(m)]
+        parties = [m for m in in_clause if self.is_actor(m) and not self._supporting(m)
+                   and not (m.end <= t_start and _VICTIM_AFTER.match(self.text, m.end, t_start))]
         before = [m for m in parties if m.end <= t_start or m.start < t_start < m.end]
         after = [m for m in parties if m.start >= t_end]
         nominal = phrase.split()[-1] in event_class.nominal and bool(re.match(r"\s+of\b", self.text[t_end:t_end + 4]))
@@ -433,8 +459,11 @@ class RoleFinder:
             subjects = [m for m in self.mentions_in(sentence.start, t_start) if self.is_actor(m)]
             if subjects:
                 actor1 = subjects[0]
-        roles.places, roles.precedents = self._places(event_class, nominal, in_clause, clause, t_start, t_end,
-                                                     sentence)
+        if event_class.id in PLACELESS:
+            roles.places, roles.precedents = [], []  # "urged X to withdraw from Y": Y is no scene of the request
+        else:
+            roles.places, roles.precedents = self._places(event_class, nominal, in_clause, clause, t_start, t_end,
+                                                         sentence)
         if event_class.id == "control_state":
             holder = self.controller(t_start, clause[1])
             roles.actor1 = holder or (self.actor(actor1) if actor1 else None)
@@ -615,6 +644,15 @@ class RoleFinder:
             return self.actor(self.state.last_person)
         if _PLURAL_PRONOUN.search(lead) and self.state.last_group is not None:
             return self.actor(self.state.last_group)
+        if event_class.id in _BOMBINGS:
+            # "soldiers were killed when a device exploded ..., after which Daesh fighters opened fire":
+            # an unclaimed bombing is laid to the armed group the sentence names, else the ongoing attacker
+            armed = [m for m in self.mentions_in(self.sentence_start, self.sentence_end(t_start)) if self.is_actor(m)
+                     and m.side not in (None, "government", "foreign", "civilian", "other")]
+            if armed:
+                return self.actor(armed[0])
+            if self.state.attacker is not None:
+                return self.state.attacker
         if event_class.id in self.state.class_actor and event_class.id in ("shelling", "air_strike"):
             return self.state.class_actor[event_class.id]  # "shells struck the camp" after "the RSF shelled ..."
         if event_class.id == "clash" and not (phrase in _NO_AGENT or phrase.split()[-1] in _NO_AGENT):
@@ -749,8 +787,8 @@ class RoleFinder:
                 sentence: Sentence) -> tuple[list[MentionRecord], list[MentionRecord]]:
         text = self.text
         places = [m for m in in_clause if m.entity_type == "place"
-                  and not (m.feature == "COUNTRY" and self.is_actor(m)
-                           and not self._territorial_object(event_class, m, t_end))
+                  # a country or capital standing for its state ("Rwanda denies", "Moscow's goal") is no place
+                  and not (self.is_actor(m) and not self._territorial_object(event_class, m, t_end))
                   and not _BETWEEN.search(text[max(0, m.start - 12):m.start])
                   and not _BETWEEN_AND.search(text[max(0, m.start - 60):m.start])
                   and not (m.feature == "COUNTRY" and m.end <= t_start)
@@ -805,6 +843,8 @@ class RoleFinder:
                 closer = list(_ANAPHORIC_PLACE.finditer(text, before[-1].end, t_start))
                 referent = self._referent(closer[-1], sentence.start) if closer else None
                 chosen = [referent] if referent else self._run(before, len(before) - 1, forward=False)
+        if not chosen and _SEQUEL_START.match(text, clause[0]) and self.state.sentence_runs:
+            chosen = self.state.sentence_runs[-1]  # "..., after which the gunmen opened fire": the same scene
         if not chosen and _WHERE_START.match(text, clause[0]):
             # "... controls El Geneina, where its fighters killed thousands": where = at the place before
             antecedent = [m for m in self.mentions_in(max(sentence.start, clause[0] - 80), clause[0])
@@ -906,8 +946,13 @@ class RoleFinder:
         the last one of the discourse."""
         if anaphor.group().lower().endswith("capital"):
             return self._capital(anaphor)
-        town = re.search(r"\b(?:city|town)\b", anaphor.group(), re.IGNORECASE)
+        # "positions near the airport", "the outskirts": an unnamed part of the town in discourse
+        town = re.search(r"\b(?:city|town|airport|outskirts)\b", anaphor.group(), re.IGNORECASE)
         if re.search(r"\bthe\s+(?:region|area)\b", anaphor.group(), re.IGNORECASE):
+            if anaphor.group().lower().endswith("region") and self.state.last_called_region is not None:
+                # "across the Amhara region ... a strike in East Gojjam ... deaths in the region": the
+                # region is the place the text calls a region, not the zone named since
+                return self.state.last_called_region
             return self.state.last_region or self.state.last_place  # "civilian deaths in the region"
         earlier = [m for m in self.mentions_in(sentence_start, anaphor.start()) if m.entity_type == "place"
                    and (m.feature in ("PPL", "CITY") if town else m.feature != "COUNTRY")]
@@ -924,7 +969,7 @@ class RoleFinder:
             return following[0]
         last = self.state.last_place
         country = last.country if last is not None and last.country else self.focus
-        entity_id = self.kb.derived("capitals").get(country or "")
+        entity_id = self.capitals.get(country or "")
         if entity_id is None:
             return None
         named = next((m for m in self.mentions if m.entity_id == entity_id), None)
