@@ -609,3 +609,13 @@ def test_an_unclaimed_bombing_and_its_sequel(extract) -> None:  # type: ignore[n
             "blew himself up at a checkpoint near Sinjar, police said.")
     bombs = _events(extract(text), "Suicide bomb")
     assert bombs and bombs[0].actor1 is not None and bombs[0].actor1.side == "isis"
+
+
+def test_the_assailants_of_the_attack_just_told_attack(extract) -> None:  # type: ignore[no-untyped-def]
+    """"the army had "neutralised" the attackers": the attackers of the raid just reported are actor1 (the
+    attacker of the battle), the army defends, at the raid's scene."""
+    text = ("RSF fighters stormed the town of Mellit at dawn, killing dozens of soldiers. The governor did not comment "
+            'on the raid, while state media said the army had "neutralised" the attackers.')
+    clashes = [e for e in _events(extract(text), "Armed clash") if "neutralised" in e.evidence.text]
+    assert _sides(clashes) == {"Mellit": "rsf"}
+    assert clashes[0].actor2 is not None and clashes[0].actor2.side == "government"

@@ -122,6 +122,9 @@ _VICTIM_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:were|was|had\s+been|have\s
 _BOMBINGS = {"ied", "suicide_bomb"}
 # a clause that follows on from the event just told, at its scene
 _SEQUEL_START = re.compile(r"(?:after|during|in|following)\s+which\b", re.IGNORECASE)
+# the object of a clash verb that refers back to the attackers of an attack just told
+_ASSAILANTS = re.compile(r"[\"\u201d\u2019']?\s+(?:all\s+)?(?:of\s+)?the\s+(?:assailants|attackers|raiders|gunmen|"
+                         r"militants)\b", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
@@ -434,6 +437,11 @@ class RoleFinder:
         roles = Roles()
         actor1, actor2 = self._actors(event_class, phrase, nominal, before, after, t_start, t_end)
         actor1_fixed: Actor | None = None
+        back_to_attackers = event_class.id == "clash" and _ASSAILANTS.match(self.text, t_end)
+        if back_to_attackers and self.state.attacker is not None:
+            # "the army had "neutralised" the assailants": the attackers of the attack just told attack,
+            # the subject defends
+            actor1, actor2, actor1_fixed = None, (before[-1] if before else None), self.state.attacker
         if event_class.id == "clash" and actor2 is not None and actor2.start >= t_end and \
                 _ATTACKING_AFTER.match(self.text, actor2.end):
             # "its fighters clashed with Israeli troops trying to advance": the advancing side attacks
@@ -464,6 +472,9 @@ class RoleFinder:
         else:
             roles.places, roles.precedents = self._places(event_class, nominal, in_clause, clause, t_start, t_end,
                                                          sentence)
+        if back_to_attackers and not roles.places and self.state.last_event_place is not None and \
+                self.state.last_event_paragraph == self.text.rfind("\n", 0, sentence.start) + 1:
+            roles.places = [self.state.last_event_place]  # ... at the scene of that attack
         if event_class.id == "control_state":
             holder = self.controller(t_start, clause[1])
             roles.actor1 = holder or (self.actor(actor1) if actor1 else None)
