@@ -619,3 +619,15 @@ def test_the_assailants_of_the_attack_just_told_attack(extract) -> None:  # type
     clashes = [e for e in _events(extract(text), "Armed clash") if "neutralised" in e.evidence.text]
     assert _sides(clashes) == {"Mellit": "rsf"}
     assert clashes[0].actor2 is not None and clashes[0].actor2.side == "government"
+
+
+def test_a_place_referred_back_to_places_a_weak_verb(extract) -> None:  # type: ignore[no-untyped-def]
+    """"..., and struck several buildings there", "struck a command centre inside the compound": a weak verb
+    ("struck") placed by "there" or a site named before is an event at that place."""
+    text = ("Russian forces ordered residents to leave parts of the southern city of Mykolaiv, and struck several "
+            "buildings there hours later.")
+    assert _place_names(_events(extract(text), "Air/drone strike")) == {"Mykolayiv"}
+    text = ("Israeli air strikes on a school in Deir al-Balah killed nine people on Monday. The Israeli military said "
+            "it struck a Hamas command centre inside the compound.")
+    strikes = [e for e in _events(extract(text), "Air/drone strike") if "compound" in e.evidence.text]
+    assert _place_names(strikes) == {"Dayr al Balaḩ"}

@@ -54,7 +54,8 @@ _ADJECTIVE_SIDE = {"rebel": "opposition", "opposition": "opposition", "governmen
                    "regime": "government", "army": "government", "kurdish": "sdf", "jihadist": "opposition"}
 _COORDINATION = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+y\s+|\s+e\s+|\s+or\s+")
 _ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town|region|area|province|village|"
-                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town|region|area|capital|airport|outskirts)|there)\b",
+                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town|region|area|capital|airport|outskirts|compound)|"
+                              r"there)\b",
                               re.IGNORECASE)
 # "in Syria", "across eastern Congo", "in northern Burkina Faso": a country inside a locative phrase
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
@@ -388,6 +389,13 @@ class RoleFinder:
         words = re.findall(r"[a-z]+", self.text[trigger.end():min(clause[1], trigger.end() + 45)].lower())[:4]
         if any(w in self.lexicon.generic_objects for w in words):
             return True
+        anaphor = _ANAPHORIC_PLACE.search(self.text, trigger.end(), clause[1])
+        if anaphor is not None and self._referent(anaphor, sentence.start if sentence else clause[0]) is not None:
+            # "struck several buildings there", "struck a command centre inside the compound": a place
+            # referred back to places the verb like a name would
+            gap = self.text[trigger.end():anaphor.start()]
+            if len(gap.split()) <= 6 and not _PLACE_GAP_STOP.search(gap):
+                return True
         # "In Kampala, protesters attacked the offices ...": the opening phrase places the verb
         return sentence is not None and bool(self._fronted_places(sentence))
 
@@ -958,7 +966,7 @@ class RoleFinder:
         if anaphor.group().lower().endswith("capital"):
             return self._capital(anaphor)
         # "positions near the airport", "the outskirts": an unnamed part of the town in discourse
-        town = re.search(r"\b(?:city|town|airport|outskirts)\b", anaphor.group(), re.IGNORECASE)
+        town = re.search(r"\b(?:city|town|airport|outskirts|compound)\b", anaphor.group(), re.IGNORECASE)
         if re.search(r"\bthe\s+(?:region|area)\b", anaphor.group(), re.IGNORECASE):
             if anaphor.group().lower().endswith("region") and self.state.last_called_region is not None:
                 # "across the Amhara region ... a strike in East Gojjam ... deaths in the region": the
