@@ -631,3 +631,13 @@ def test_a_place_referred_back_to_places_a_weak_verb(extract) -> None:  # type: 
             "it struck a Hamas command centre inside the compound.")
     strikes = [e for e in _events(extract(text), "Air/drone strike") if "compound" in e.evidence.text]
     assert _place_names(strikes) == {"Dayr al Balaḩ"}
+
+
+def test_a_fronted_condition_makes_its_main_clause_hypothetical(extract) -> None:  # type: ignore[no-untyped-def]
+    """"If the RSF takes Kosti, the army will withdraw from Rabak": both events are conditional; each keeps
+    its own roles (the RSF takes Kosti, the army withdraws from Rabak)."""
+    result = extract("If the RSF takes Kosti, the army will withdraw from Rabak.")
+    withdrawals = _events(result, "Non-violent transfer of territory")
+    assert withdrawals and withdrawals[0].modality == "hypothetical"
+    assert _sides(withdrawals) == {"Rabak": "government"}
+    assert _sides(_events(result, "Non-state actor overtakes territory")) == {"Kosti": "rsf"}

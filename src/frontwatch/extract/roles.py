@@ -105,6 +105,8 @@ _REACTION = re.compile(r"\b(?:comment(?:ed|s|ing)?|den(?:y|ies|ied|ying)|condemn
                        r"respond(?:ed|s|ing)?|react(?:ed|s|ing)?|mourn(?:ed|s|ing)?|criticis(?:e|ed|es|ing)|"
                        r"criticiz(?:e|ed|es|ing)|protest(?:ed|s|ing)?\s+against)\s+(?:on\s+|to\s+|about\s+)?"
                        r"(?:the|a|an|this|that|these|those|its|their)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+_CONDITIONAL_WORDS = {"if", "unless"}
+_FRONTED_CONDITION = re.compile(r"\W*(?:if|unless)\b", re.IGNORECASE)
 _CONDITION = re.compile(r"\s(?=(?:if|unless)\s+(?:the|a|an|it|they|he|she|we|its|their|his|her)\b)", re.IGNORECASE)
 _WHERE_START = re.compile(r"where\b", re.IGNORECASE)
 _LOCATIVE_END = re.compile(r"\b(?:in|at|near|across|around|throughout|outside|inside)\s+(?:the\s+)?"
@@ -284,7 +286,11 @@ class RoleFinder:
         first_word = re.match(r"\W*(\w+)", self.text[sentence.start:sentence.end])
         if first_word and first_word.group(1).lower() in self.lexicon.subordinators:
             comma = self.text.find(", ", sentence.start, sentence.end)
-            if comma > 0:  # "As regime troops retreat, thousands ... fled": the fronted clause ends here
+            if comma > 0 and first_word.group(1).lower() in _CONDITIONAL_WORDS:
+                # "If the police keep shooting, the protests will grow": the main clause is conditional, so
+                # the clause (which modality reads) runs on; roles are cut apart in `_condition_cut`
+                breaks = [b for b in breaks if b[0] != comma]
+            elif comma > 0:  # "As regime troops retreat, thousands ... fled": the fronted clause ends here
                 breaks.append((comma, comma + 2))
         for b_start, b_end in sorted(breaks):
             if b_end <= position:
@@ -372,6 +378,7 @@ class RoleFinder:
     def weak_ok(self, trigger: Hit, clause: tuple[int, int], sentence: Sentence | None = None) -> bool:
         """Weak triggers ("took", "fell") need a place or a territorial object right after them;
         a verb of falling may instead have the place as its subject ("If Sittwe falls")."""
+        clause = self._condition_cut(clause, trigger.start())
         named = self.mentions_in(max(clause[0], trigger.start() - 40), trigger.start())
         if named and named[-1].entity_type == "place" and not self.text[named[-1].end:trigger.start()].strip():
             return True  # "the Tokmak strike", "the Tessit attack": the place names the event
@@ -514,14 +521,23 @@ class RoleFinder:
         return roles
 
     def _condition_cut(self, clause: tuple[int, int], t_start: int) -> tuple[int, int]:
-        """The part of the clause on the trigger's side of a comma-less "if"/"unless" clause: "ready to
-        deploy troops to X if a ceasefire is reached" - the ceasefire is not in X and Lebanon does not
-        reach it. (Only the roles are cut: the condition still makes the main clause hypothetical.)"""
-        for found in _CONDITION.finditer(self.text, clause[0], clause[1]):
-            if found.start() < t_start:
-                clause = (found.start() + 1, clause[1])
-            else:
-                return clause[0], found.start()
+        """The part of the clause on the trigger's side of an "if"/"unless" clause, fronted ("If the RSF
+        takes X, the army will ...") or comma-less ("ready to deploy troops to X if a ceasefire is
+        reached" - the ceasefire is not in X). Only the roles are cut: the condition still makes the
+        main clause hypothetical."""
+        cuts = [(found.start(), found.start() + 1) for found in _CONDITION.finditer(self.text, clause[0], clause[1])]
+        fronted = _FRONTED_CONDITION.match(self.text, clause[0])
+        if fronted:
+            # "If the police keep shooting, the protests will only grow": the condition and its main clause
+            # have their own roles (the main clause stays hypothetical: events see the whole clause)
+            comma = self.text.find(", ", fronted.end(), clause[1])
+            if comma > 0:
+                cuts.append((comma, comma + 2))
+        for cut_start, cut_end in sorted(cuts):
+            if cut_end <= t_start:
+                clause = (cut_end, clause[1])
+            elif cut_start >= t_start:
+                return clause[0], cut_start
         return clause
 
     def _passive_subject(self, mention: MentionRecord, t_start: int) -> bool:
