@@ -790,7 +790,7 @@ def test_coordinated_countries_share_the_preposition(extract) -> None:  # type: 
 
 def test_people_from_a_country_act_for_it(extract) -> None:  # type: ignore[no-untyped-def]
     """"Troops from Chad", "officials from Qatar and Turkey": the state acts through its people."""
-    clashes = _events(extract("Troops from Chad have joined the fighting near El Geneina, west of El Fasher."),
+    clashes = _events(extract("Troops from Chad have joined the fighting near Zalingei, west of Nyala."),
                       "Armed clash")
     assert clashes and clashes[0].actor1 is not None and clashes[0].actor1.name.startswith("Chad")
     requests = _events(extract("Officials from Qatar and Turkey have urged the RSF to leave El Obeid."), "Other")
@@ -843,7 +843,7 @@ def test_a_where_clause_ends_at_its_comma(extract) -> None:  # type: ignore[no-u
 
 
 def test_people_forced_to_flee_leave_the_place_of_the_cause(extract) -> None:  # type: ignore[no-untyped-def]
-    text = "RSF fighters stormed Mellit, north of El Fasher, on Monday, forcing some 20,000 people to flee."
+    text = "RSF fighters stormed Mellit, east of Kutum, on Monday, forcing some 20,000 people to flee."
     assert _place_names(_events(extract(text), "Other")) == {"Mellit"}
 
 
@@ -876,9 +876,8 @@ def test_each_coordinated_object_brings_its_place(extract) -> None:  # type: ign
 
 def test_a_demonym_before_the_weapon_names_who_fires(extract) -> None:  # type: ignore[no-untyped-def]
     """"Israeli tank fire hit a school": the Israeli forces fire, not the side that fired last."""
-    text = ("Hamas fired rockets at Sderot on Sunday. Medics said Israeli tank fire hit a school in Khan Younis "
-            "on Monday.")
-    shelling = [e for e in _events(extract(text), "Shelling/artillery/missile attack") if "Khan" in e.evidence.text]
+    text = "Hamas fired rockets at Sderot on Sunday. Medics said Israeli tank fire hit a school in Jabalia on Monday."
+    shelling = [e for e in _events(extract(text), "Shelling/artillery/missile attack") if "Jabalia" in e.evidence.text]
     assert shelling and shelling[0].actor1 is not None and shelling[0].actor1.entity_id == "idf"
 
 
@@ -890,8 +889,8 @@ def test_an_unnamed_interceptor(extract) -> None:  # type: ignore[no-untyped-def
                       "army said.")
     downed = _events(passive, "Disrupted weapons use")
     assert downed and downed[0].actor1 is not None and downed[0].actor1.side == "government"
-    text = ("Russian troops shelled Zaporizhzhia in southern Ukraine on Monday. In Odesa, air defence destroyed all "
-            "six drones launched at the port, the regional governor said.")
+    text = ("Russian troops shelled Dnipro in eastern Ukraine on Monday. In Odesa, air defence destroyed all six "
+            "drones launched at the port, the regional governor said.")
     result = extract(text)
     downed = _events(result, "Disrupted weapons use")
     assert downed and downed[0].actor1 is not None and downed[0].actor1.side == "government"
@@ -992,12 +991,12 @@ def test_a_passive_names_its_agent_further_on(extract) -> None:  # type: ignore[
 
 
 def test_the_capital_is_the_capital_of_the_country_in_discourse(extract) -> None:  # type: ignore[no-untyped-def]
-    """"marched through the capital's business district" after a Kenyan town: Nairobi; a capital that is
+    """"marched through the capital's business district" after a Ugandan town: Kampala; a capital that is
     the destination of a withdrawal ("withdrawn towards X to ensure the defence of the capital") is not its place."""
-    text = ("Police fired tear gas in Kisumu on Monday. Thousands of students had marched through the capital's "
+    text = ("Police fired tear gas in Gulu on Monday. Thousands of students had marched through the capital's "
             "business district on Tuesday, chanting slogans.")
     marches = [e for e in _events(extract(text), "Peaceful protest") if "marched" in e.evidence.text]
-    assert _place_names(marches) == {"Nairobi"}
+    assert _place_names(marches) == {"Kampala"}
     text = ("The RSF overran El Obeid on Monday. The army has withdrawn towards Khartoum to ensure the defence of the "
             "capital.")
     withdrawals = _events(extract(text), "Non-violent transfer of territory")
@@ -1023,20 +1022,20 @@ def test_a_fronted_place_beats_countries_after_the_verb(extract) -> None:  # typ
 
 
 def test_an_incident_happens_at_its_sentences_only_place(extract) -> None:  # type: ignore[no-untyped-def]
-    looting = _events(extract("Sudanese soldiers looted shops and fired into the air as they left Wad Madani on "
+    looting = _events(extract("Sudanese soldiers looted shops and fired into the air as they left Sennar on "
                               "Friday, residents said."), "Looting/property destruction")
-    assert _place_names(looting) == {"Wad Medani"}
+    assert _place_names(looting) == {"Sennar"}
     force = _events(extract("Police opened fire on protesters who stormed the governor's office in Kisumu on Monday, "
                             "killing two."), "Excessive force against protesters")
     assert _place_names(force) == {"Kisumu"}
 
 
 def test_the_region_is_the_place_called_a_region(extract) -> None:  # type: ignore[no-untyped-def]
-    text = ("Fano militias attacked federal positions across the Amhara region on Monday. A drone strike near Debre "
-            "Markos in East Gojjam killed six civilians on Tuesday. Rights groups have documented 40 deaths from drone "
-            "strikes in the region since July.")
+    text = ("RSF attacks spread across the Darfur region on Monday. A drone strike near Mellit in North Darfur killed "
+            "six civilians on Tuesday. Rights groups have documented 40 deaths from drone strikes in the region since "
+            "July.")
     strikes = [e for e in _events(extract(text), "Air/drone strike") if "Rights" in e.evidence.text]
-    assert strikes and strikes[0].location is not None and strikes[0].location.entity_id == "et-amhara"
+    assert strikes and strikes[0].location is not None and strikes[0].location.entity_id == "sd-darfur"
 
 
 def test_the_airport_is_part_of_the_town_in_discourse(extract) -> None:  # type: ignore[no-untyped-def]

@@ -54,8 +54,8 @@ _ADJECTIVE_SIDE = {"rebel": "opposition", "opposition": "opposition", "governmen
                    "regime": "government", "army": "government", "kurdish": "sdf", "jihadist": "opposition"}
 _COORDINATION = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+y\s+|\s+e\s+|\s+or\s+")
 _ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town|region|area|province|village|"
-                              r"crossroads|hub|node|stronghold|locality)|the\s+(?:city|town|region|area|capital|airport|outskirts|compound)|"
-                              r"there)\b",
+                              r"crossroads|hub|node|stronghold|locality)|"
+                              r"the\s+(?:city|town|region|area|capital|airport|outskirts|compound)|there)\b",
                               re.IGNORECASE)
 # "in Syria", "across eastern Congo", "in northern Burkina Faso": a country inside a locative phrase
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
