@@ -610,18 +610,30 @@ class MentionFinder:
         pending = self._merge(pending, self._phrase_matches(), unknown)
         return self._link(doc_id, pending, unknown)
 
+    def _lowered(self) -> str | None:
+        """The text lower-cased for the phrase pass; None where that changes its length (offsets
+        would not map back)."""
+        text = self.text
+        if self.kb.derived("ascii_phrases") and "\u0130" not in text and "\u212a" not in text:
+            # Only ASCII letters need lower-casing to find ASCII phrases (no other character lower-
+            # cases to ASCII but these two); the rest become "?", in no phrase. ~5x faster.
+            return text.encode("ascii", "replace").lower().decode("ascii")
+        lowered = text.lower()
+        return lowered if len(lowered) == len(text) else None
+
     def _phrase_matches(self) -> list[Match]:
         """Lower-case names and generic phrases, found in one Aho-Corasick pass."""
-        lowered = self.text.lower()
-        if len(lowered) != len(self.text) or not self.kb.lower_phrases:
+        lowered = self._lowered() if self.kb.lower_phrases else None
+        if lowered is None:
             return []
+        text = self.text  # boundaries are read here: lower-casing keeps a character a letter or not
         found: list[Match] = []
         starts = self.sentence_starts
         for end, (phrase, codes) in self.kb.lower_automaton().iter_long(lowered):
             start = end - len(phrase) + 1
-            if start > 0 and (lowered[start - 1].isalnum() or lowered[start - 1] in "_'-"):
+            if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "_'-"):
                 continue
-            if end + 1 < len(lowered) and (lowered[end + 1].isalnum() or lowered[end + 1] == "_"):
+            if end + 1 < len(text) and (text[end + 1].isalnum() or text[end + 1] == "_"):
                 continue
             i = bisect_right(starts, start) - 1
             if i < 0 or end + 1 > self.sentences[i].end:
@@ -942,6 +954,13 @@ class MentionFinder:
 
     def _pick_place(self, candidates: Candidates, context: DocumentContext) -> Place | None:
         countries = context.countries()
+        if len(candidates.places) == 1:  # kept or not, no score to compare (the loop below, shortened)
+            place = candidates.places[0]
+            kept = place.country in countries or place.curated or place.feature == "COUNTRY" or \
+                place.population >= MIN_FOREIGN_POPULATION
+            if place.population < 0 and place.country != context.focus() and not place.curated:
+                kept = False  # smaller than itself tenfold: what the loop's size test says of it
+            return place if kept else None
         total = context.total_weight
         focus = context.focus()
         anchors = context.anchors

@@ -65,7 +65,7 @@ class KnowledgeBase:
     def derived(self, name: str) -> Any:
         """Tables derived from the actors, built once per process: `media_ids` (news outlets),
         `actor_entries` (by entity id), `states` (state actor by ISO2 country), `actor_refs` (actor
-        index by slug, else by entity id)."""
+        index by slug, else by entity id), `ascii_phrases` (whether every lower-case phrase is ASCII)."""
         table = self._derived.get(name)
         if table is None:
             if name == "media_ids":
@@ -76,6 +76,8 @@ class KnowledgeBase:
                 table = {a.country: a for a in self.actors if a.kind == "state" and a.country}
             elif name == "actor_refs":
                 table = {**self.actor_by_entity(), **self.actor_by_slug}
+            elif name == "ascii_phrases":
+                table = all(phrase.isascii() and "?" not in phrase for phrase in self.lower_phrases)
             else:
                 raise KeyError(name)
             self._derived[name] = table
