@@ -290,3 +290,8 @@ def test_no_paragraph_scores_three_where_no_marker_is_found(text: str) -> None:
        .map("".join))
 def test_paragraph_key_is_lower_case_with_single_spaces(body: str) -> None:
     assert _paragraph_key(body) == " ".join(body.lower().split())
+
+
+@given(st.lists(SCAN_PIECES, max_size=30).map("".join))
+def test_every_character_to_drop_is_dropped(text: str) -> None:
+    assert not re.search("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]", clean(text).text)

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Extraction
-from frontwatch.extract.mentions import window_regex, word_alternation
+from frontwatch.extract.mentions import MentionFinder, window_regex, word_alternation
+from frontwatch.ingest.segment import Sentence
 from frontwatch.kb.gazetteer import distance_km
 from frontwatch.kb.index import KnowledgeBase
 
@@ -424,3 +425,32 @@ def test_a_window_takes_lower_case_words_of_known_names(kb: KnowledgeBase) -> No
     text = "The Syrian army shelled al-Bab, where the Russian air force struck Idlib."
     assert [m.group() for m in window_regex(kb).finditer(text)] == ["Syrian army", "al-Bab", "Russian air force",
                                                                      "Idlib"]
+
+
+def _reference_phrases(kb: KnowledgeBase, text: str) -> list[tuple[int, int, tuple[int, ...]]]:
+    """Phrase matches as first written: the automaton over text.lower(), boundaries read there."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return []
+    found = []
+    for end, (phrase, codes) in kb.lower_automaton().iter_long(lowered):
+        start = end - len(phrase) + 1
+        if start > 0 and (lowered[start - 1].isalnum() or lowered[start - 1] in "_'-"):
+            continue
+        if end + 1 < len(lowered) and (lowered[end + 1].isalnum() or lowered[end + 1] == "_"):
+            continue
+        found.append((start, end + 1, codes))
+    return found
+
+
+PHRASE_PIECES = st.sampled_from(["the regime", "The Regime", "THE ARMY", "army", "Armyé", "\u00e9army", "rebels",
+                                 "government forces", "Government\u00a0forces", "al-Assad", "AL-QAEDA", " ", "-",
+                                 "_", "'", "\u0130", "\u212a", "\u00c9", "x", "militia", "?"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(PHRASE_PIECES, max_size=12).map("".join))
+def test_phrases_are_those_of_the_reference_pass(kb: KnowledgeBase, text: str) -> None:
+    finder = MentionFinder(kb, text, [Sentence(0, len(text))])
+    found = [(m.start, m.end, m.codes) for m in finder._phrase_matches()]
+    assert found == _reference_phrases(kb, text)

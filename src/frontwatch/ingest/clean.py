@@ -27,8 +27,9 @@ _TRANSLATED = {chr(k): v for k, v in _QUOTES.items()}
 # of the text it scans (as much as spaCy's whole tokenizer spends on ~1/20 of a character), while
 # `in`, `str.find` and `bytes.translate` run at a few. Rare characters and rare letter patterns are
 # therefore looked for with those, and the regexes run only where they occur.
-_DROPPED = "\u200b\u200c\u200d\u2060\ufeff" + "".join(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]))
-_DROP_CHARS = re.compile("[" + re.escape(_DROPPED) + "]")
+_INVISIBLE_DROPPED = "\u200b\u200c\u200d\u2060\ufeff"
+_CONTROLS_DROPPED = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+_DROP_CHARS = re.compile("[" + re.escape(_INVISIBLE_DROPPED + _CONTROLS_DROPPED.decode("ascii")) + "]")
 # whitespace runs: any run holding a line break becomes one "\n", others one space
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 # (invisible characters inside a run count as part of it: "a \u200b b" -> "a b")
@@ -51,6 +52,8 @@ for _byte in b".!":  # and "?", which `_letter_classes` sets where the text has 
     _CLASS_TABLE[_byte] = ord(".")
 for _byte in b"\"')]":
     _CLASS_TABLE[_byte] = ord(")")
+for _byte in _CONTROLS_DROPPED:
+    _CLASS_TABLE[_byte] = ord("#")
 _CLASSES = bytes(_CLASS_TABLE)
 
 # Lines that start a comment section: everything after them is excluded.
@@ -119,7 +122,8 @@ class CleanText:
 
 def _letter_classes(text: str) -> bytes:
     """One byte per character of the text: "a" for a lower-case ASCII letter, "A" for a capital,
-    "." for [.!?], ")" for a closing quote or bracket, " " for anything else."""
+    "." for [.!?], ")" for a closing quote or bracket, "#" for a control character to drop,
+    " " for anything else."""
     classes = text.encode("ascii", "replace").translate(_CLASSES)  # one "?" per non-ASCII character: " "
     if "?" not in text:
         return classes
@@ -142,7 +146,8 @@ def _edits(raw: str, is_known_name: Callable[[str], bool],
            common_words: frozenset[str]) -> list[tuple[int, int, str, str]]:
     """(raw_start, raw_end, replacement, kind) edits, sorted and non-overlapping."""
     edits: list[tuple[int, int, str, str]] = []
-    if any(char in raw for char in _DROPPED):
+    classes = _letter_classes(raw)
+    if b"#" in classes or (not raw.isascii() and any(char in raw for char in _INVISIBLE_DROPPED)):
         for match in _DROP_CHARS.finditer(raw):
             edits.append((match.start(), match.end(), "", "whitespace"))
     lead = len(raw) - len(raw.lstrip(_EDGE_SPACE))
@@ -156,7 +161,6 @@ def _edits(raw: str, is_known_name: Callable[[str], bool],
         replacement = "\n" if "\n" in match.group() else " "
         if match.group() != replacement:
             edits.append((match.start(), match.end(), replacement, "whitespace"))
-    classes = _letter_classes(raw)
     # a lower-case letter directly followed by a capitalised word: "territoryThe fall", "RussiaWhile His"
     for found in _find_all(classes, b"aAa"):
         at = found + 1

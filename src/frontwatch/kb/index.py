@@ -66,7 +66,7 @@ class KnowledgeBase:
         """Tables derived from the actors, built once per process: `media_ids` (news outlets),
         `actor_entries` (by entity id), `states` (state actor by ISO2 country), `actor_refs` (actor
         index by slug, else by entity id), `capitals` (the capital's place entity id by ISO2 country,
-        from GeoNames' country table)."""
+        from GeoNames' country table), `ascii_phrases` (whether every lower-case phrase is ASCII)."""
         table = self._derived.get(name)
         if table is None:
             if name == "media_ids":
@@ -79,6 +79,8 @@ class KnowledgeBase:
                 table = {**self.actor_by_entity(), **self.actor_by_slug}
             elif name == "capitals":
                 table = self._capitals()
+            elif name == "ascii_phrases":
+                table = all(phrase.isascii() and "?" not in phrase for phrase in self.lower_phrases)
             else:
                 raise KeyError(name)
             self._derived[name] = table
