@@ -766,7 +766,10 @@ class MentionFinder:
             return []
         taken = [(r.start, r.end) for r in existing]
         extra: list[MentionRecord] = []
-        pattern = re.compile(r"\b(" + "|".join(re.escape(s) for s in people) + r")\b")
+        # r"\b(Drevon|...)\b", written "(D(?<=\bD)revon|...)\b" so that the regex engine skips to
+        # the surnames' first letters instead of trying every position
+        pattern = re.compile("(" + "|".join(re.escape(s[0]) + r"(?<=\b" + re.escape(s[0]) + ")" + re.escape(s[1:])
+                                            for s in people) + r")\b")
         for sentence in self.sentences:
             for found in pattern.finditer(self.text, sentence.start, sentence.end):
                 if any(s < found.end() and found.start() < e for s, e in taken):
