@@ -52,15 +52,15 @@ def segment(text: str, start: int = 0, end: int | None = None) -> list[Sentence]
     end = len(text) if end is None else end
     sentences: list[Sentence] = []
     position = start
-    for match in _BOUNDARY.finditer(text, start, end):
+    while position < end and text[position].isspace():
+        position += 1  # a sentence starts after whitespace; later ones, where a boundary match ends
+    for match in _BOUNDARY.finditer(text, position, end):
         stop = match.start()
         if text[stop] == "\n":
             _append(sentences, text, position, stop)
         elif match.start(1) != -1 and _abbreviation_before(text, max(position, stop - _WORD_REACH), stop):
             continue
-        else:  # ends at the punctuation: only its start may need trimming (the text's first sentence)
-            while text[position].isspace():
-                position += 1
+        else:  # ends at the punctuation
             sentences.append(Sentence(position, match.start(2)))
         position = match.end()
     _append(sentences, text, position, end)
