@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -272,7 +272,7 @@ _CANDIDATES: dict[str, dict[tuple[int, ...], Candidates]] = {}
 _TEMPLATES: dict[str, dict[tuple[object, ...], MentionRecord]] = {}
 _MAX_CACHED_TEMPLATES = 100_000
 _LINKS = {ACTOR: "alias", FORCE: "demonym", SHORT_NAME: "short_name"}
-_START, _END = attrgetter("start"), attrgetter("end")
+_UNPICKED = Place("", "", None, 0.0, 0.0, "", None, 0, "", 0, False)  # no place picked yet (None: none fits)
 # |latitude difference| beyond which two places are surely further apart than CO_MENTION_KM
 # (300 km is 2.70 degrees of a great circle; the margin absorbs rounding)
 _FAR_LATITUDE = 2.75
@@ -676,28 +676,49 @@ class MentionFinder:
                unknown: list[tuple[int, int, str, str]]) -> list[Match]:
         """Window matches and phrase matches together; on overlap the longer span wins, and a
         phrase that sticks out of a name keeps its rest when that is a phrase too ("the Bashar
-        al-Assad regime": the person, then "regime")."""
+        al-Assad regime": the person, then "regime").
+
+        In the order of (start, longer first, windows before phrases); window matches never
+        overlap one another (nor do phrases), so only those right after a phrase are compared
+        one by one, the rest of a run is taken whole."""
         blocked = [(start, end) for start, end, _, _ in unknown]
         if blocked:
             phrases = [m for m in phrases if not any(s < m.end and m.start < e for s, e in blocked)]
-        spans = pending + phrases
-        spans.sort(key=_END, reverse=True)  # (stable) at one start, the longer first
-        spans.sort(key=_START)
+        if not phrases:
+            return pending
         merged: list[Match] = []
-        for match in spans:
-            if merged and match.start < merged[-1].end:
-                last = merged[-1]
-                if match.end - match.start > last.end - last.start:
-                    merged[-1] = match
-                elif match.first == -1 and match.end > last.end:
-                    rest = self.text[last.end:match.end]
-                    codes = self.kb.lower_phrases.get(rest.strip(" -").lower())
-                    if codes and rest[:1] in " -":
-                        rest_start = match.end - len(rest.lstrip(" -"))
-                        merged.append(Match(rest_start, match.end, -1, 0, codes, self._decoded(codes)))
-                continue
-            merged.append(match)
+        starts = [m.start for m in pending]
+        taken = 0
+        for phrase in phrases:
+            before = bisect_left(starts, phrase.start, taken)  # the window matches sorted before it
+            if before < len(pending) and pending[before].start == phrase.start and \
+                    pending[before].end >= phrase.end:
+                before += 1
+            self._merge_windows(merged, pending, taken, before)
+            self._merge_one(merged, phrase)
+            taken = before
+        self._merge_windows(merged, pending, taken, len(pending))
         return merged
+
+    def _merge_windows(self, merged: list[Match], pending: list[Match], first: int, stop: int) -> None:
+        while first < stop and merged and pending[first].start < merged[-1].end:
+            self._merge_one(merged, pending[first])
+            first += 1
+        merged.extend(pending[first:stop])  # clear of the last one merged, hence of each other
+
+    def _merge_one(self, merged: list[Match], match: Match) -> None:
+        if merged and match.start < merged[-1].end:
+            last = merged[-1]
+            if match.end - match.start > last.end - last.start:
+                merged[-1] = match
+            elif match.first == -1 and match.end > last.end:
+                rest = self.text[last.end:match.end]
+                codes = self.kb.lower_phrases.get(rest.strip(" -").lower())
+                if codes and rest[:1] in " -":
+                    rest_start = match.end - len(rest.lstrip(" -"))
+                    merged.append(Match(rest_start, match.end, -1, 0, codes, self._decoded(codes)))
+            return
+        merged.append(match)
 
     def _is_actor_match(self, match: Match) -> bool:
         return any((code >> 2) & 0b111 in (ACTOR, SHORT_NAME, FORCE) for code in match.codes)
@@ -729,15 +750,25 @@ class MentionFinder:
         ref_of = self.kb.derived("actor_refs")
         actors, actor_count = self.kb.actors, context.actor_count
         for match in pending:
-            record = self._link_one(doc_id, match, match.candidates, context)
+            candidates = match.candidates
+            record: MentionRecord | None
+            if candidates.actor_kind is not None:
+                record = self._named_actor_record(doc_id, match, candidates.actor_kind, candidates.actor_refs, context)
+            elif candidates.places:
+                record = self._place_record(doc_id, match, candidates, context)
+                if record is not None:  # (a place record: nothing more to note than its country)
+                    records.append(record)
+                    context.previous = record
+                continue
+            elif candidates.generic:
+                record = self._generic_record(doc_id, match, candidates, context)
+            else:
+                continue
             if record is None:
                 continue
             records.append(record)
             context.previous = record
-            if record.entity_type == "place":
-                if record.feature != "COUNTRY" and record.country:
-                    context.named_places.append((match.start, record.country))
-            elif record.entity_type in ("actor", "person"):
+            if record.entity_type in ("actor", "person"):
                 ref = ref_of.get(record.entity_id)
                 if ref is not None:
                     # resolved generic references count too: "the rebels" keeps meaning the same group
@@ -786,45 +817,50 @@ class MentionFinder:
             candidates = self._candidates[codes] = decode_candidates(self.kb, codes)
         return candidates
 
-    def _link_one(self, doc_id: str, match: Match, candidates: Candidates,
-                  context: DocumentContext) -> MentionRecord | None:
+    def _named_actor_record(self, doc_id: str, match: Match, kind: int, refs: tuple[int, ...],
+                            context: DocumentContext) -> MentionRecord:
+        """An actor named by one of its names (`kind` ACTOR), a short name or a demonym + force noun."""
+        ref = refs[0] if len(refs) == 1 else self._pick_actor(refs, context, short=kind == SHORT_NAME)
+        return self._actor_record(doc_id, match, self.text[match.start:match.end], ref, _LINKS[kind], context)
+
+    def _place_record(self, doc_id: str, match: Match, candidates: Candidates,
+                      context: DocumentContext) -> MentionRecord | None:
+        """The place a name stands for here, if any; noted as the paragraph's latest place."""
+        place = self._place_memo.get(match.codes, _UNPICKED)
+        if place is _UNPICKED:  # the context is fixed once the document is read
+            place = self._place_memo[match.codes] = self._pick_place(candidates, context)
+        if place is None:
+            return None
+        if match.start in self.sentence_openers and match.count == 1 and not place.curated and \
+                place.feature != "COUNTRY" and place.country not in context.countries() and \
+                place.population < 1_000_000 and _LOWER_NEXT.match(self.text, match.end):
+            return None  # "Split between two camps, ...", "Nice words ...": an opening word, not a town
         surface = self.text[match.start:match.end]
-        if candidates.actor_kind is not None:
-            kind, refs = candidates.actor_kind, candidates.actor_refs
-            ref = refs[0] if len(refs) == 1 else self._pick_actor(refs, context, short=kind == SHORT_NAME)
-            return self._actor_record(doc_id, match, surface, ref, _LINKS[kind], context)
-        if candidates.places:
-            key = match.codes
-            if key not in self._place_memo:  # the context is fixed once the document is read
-                self._place_memo[key] = self._pick_place(candidates, context)
-            place = self._place_memo[key]
-            if place is None:
-                return None
-            if match.start in self.sentence_openers and match.count == 1 and not place.curated and \
-                    place.feature != "COUNTRY" and place.country not in context.countries() and \
-                    place.population < 1_000_000 and _LOWER_NEXT.match(self.text, match.end):
-                return None  # "Split between two camps, ...", "Nice words ...": an opening word, not a town
-            template_key = ("place", place.entity_id, surface)
-            template = self._record_templates.get(template_key)
-            if template is None:
-                template = self._new_template(template_key, MentionRecord(
-                    doc_id=doc_id, start=match.start, end=match.end, surface=surface,
-                    entity_type="place", entity_id=place.entity_id, name=place.name,
-                    link="name" if place.name == surface else "alias",
-                    geonames_id=place.geonames_id, lat=place.lat, lon=place.lon,
-                    country=place.country or None, admin1=place.admin1, feature=place.feature))
-            return moved(template, doc_id, match.start, match.end)
-        if candidates.generic:
-            raw_tags = list(candidates.generic_tags)
-            usable, owner_country, owner = self._generic_context(match, raw_tags, context)
-            if not usable:
-                return None
-            resolved = owner if owner is not None else \
-                self._resolve_generic(raw_tags, context, match.start, owner_country)
-            if resolved is None:
-                return None
-            return self._actor_record(doc_id, match, surface, resolved, "generic", context)
-        return None
+        template_key = ("place", place.entity_id, surface)
+        template = self._record_templates.get(template_key)
+        if template is None:
+            template = self._new_template(template_key, MentionRecord(
+                doc_id=doc_id, start=match.start, end=match.end, surface=surface,
+                entity_type="place", entity_id=place.entity_id, name=place.name,
+                link="name" if place.name == surface else "alias",
+                geonames_id=place.geonames_id, lat=place.lat, lon=place.lon,
+                country=place.country or None, admin1=place.admin1, feature=place.feature))
+        if place.feature != "COUNTRY" and place.country:
+            context.named_places.append((match.start, place.country))
+        return moved(template, doc_id, match.start, match.end)
+
+    def _generic_record(self, doc_id: str, match: Match, candidates: Candidates,
+                        context: DocumentContext) -> MentionRecord | None:
+        """The actor a generic phrase ("the rebels", "Sudan's army") refers to here, if any."""
+        raw_tags = list(candidates.generic_tags)
+        usable, owner_country, owner = self._generic_context(match, raw_tags, context)
+        if not usable:
+            return None
+        resolved = owner if owner is not None else \
+            self._resolve_generic(raw_tags, context, match.start, owner_country)
+        if resolved is None:
+            return None
+        return self._actor_record(doc_id, match, self.text[match.start:match.end], resolved, "generic", context)
 
     def _possessive(self, record: MentionRecord) -> bool:
         return bool(_POSSESSIVE_END.search(record.surface)) or self.text.startswith(("'s ", "’s "), record.end)
