@@ -13,10 +13,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Extraction
-from frontwatch.extract.mentions import Match, MentionFinder, window_regex, window_start, word_alternation
+from frontwatch.extract.mentions import (
+    Match,
+    MentionFinder,
+    find_mentions,
+    window_regex,
+    window_start,
+    word_alternation,
+)
+from frontwatch.ingest.clean import clean
 from frontwatch.ingest.segment import Sentence
 from frontwatch.kb.gazetteer import distance_km
 from frontwatch.kb.index import KnowledgeBase
+from frontwatch.pipeline import article_ranges, article_sentences, known_name_test, process
+from frontwatch.records import DocumentRecord, SourceDocument
 
 Extract = Callable[..., Extraction]
 
@@ -515,3 +525,23 @@ def test_merge_keeps_what_the_reference_merge_keeps(kb: KnowledgeBase, data: st.
     found = [(m.start, m.end, m.first, m.codes) for m in finder._merge(list(pending), list(phrases), [])]
     expected = [(m.start, m.end, m.first, m.codes) for m in _reference_merge(finder, pending, phrases)]
     assert found == expected
+
+
+RANGE_TEXTS = [
+    "Rebels seized Homs on Monday. The Syrian army withdrew to al-Bab.\nRead more: Syria news\n"
+    "Turkish troops shelled Tal Abyad, the SDF said.\nThe army of Russia hit Idlib again.",
+    "Fighting continued in DamascusThe army sent reinforcements to Aleppo.\n\nGen. Smith met Mr. Jones in "
+    "Deir ez-Zor.\nI have lived here all my life and this is disgusting!! Shame on all of\nthem, God help us",
+]
+
+
+@pytest.mark.parametrize("text", RANGE_TEXTS)
+def test_names_are_found_alike_per_range_and_per_sentence(kb: KnowledgeBase, text: str) -> None:
+    document = process(SourceDocument(text=text, doc_id="d"), kb, events=False)[0]
+    assert isinstance(document, DocumentRecord)
+    cleaned = clean(text, is_known_name=known_name_test(kb), common_words=kb.lexicon["common_words"])
+    sentences = article_sentences(cleaned)
+    per_sentence = find_mentions(kb, "d", cleaned.text, sentences)
+    per_range = find_mentions(kb, "d", cleaned.text, sentences, article_ranges(document))
+    assert [m.model_dump() for m in per_range] == [m.model_dump() for m in per_sentence]
+    assert per_sentence  # the texts do name places and actors

@@ -118,7 +118,8 @@ def _not_at_word_start(words: Iterable[str]) -> str:
 _BMP_DIGITS = "".join(re.escape(chr(code)) for code in range(0x10000) if chr(code).isdecimal())
 _NAME_START = _UPPER + _BMP_DIGITS + "\U00010000-\U0010ffff"
 # An Arabic article joined to the name (al-, el-, an-, ad-, ar-, as-, ash-, at-, az-, ez-, ed-, es-,
-# et-), read behind its first letter; group 1 or 2 is where the window starts.
+# et-), read behind its first letter (once a hyphen is seen there); group 1 or 2 is where the window
+# starts.
 _ARTICLE_BEFORE = (r"(?<=(?<![\w'’])(ash)[-\u2010\u2011].)"
                    r"|(?<=(?<![\w'’])(a[lndrstz]|e[lzdst])[-\u2010\u2011].)")
 _REST_OF_NAME_WORD = ("(?<=[" + _UPPER + r"])\w*(?:['’‘`ʼʻ]\w+)*"  # the rest of a capitalised word
@@ -154,7 +155,7 @@ def window_regex(kb: KnowledgeBase) -> re.Pattern[str]:
                 + r"|(?:(?<=a)(?:sh|[lndrstz])|(?<=e)[lzdst])[-\u2010\u2011]" + _CAPWORD + ")" + rest)
         else:
             pattern = re.compile(
-                "[" + _NAME_START + "](?:" + _ARTICLE_BEFORE + r"|(?<![\w'’].)" + skip + ")"
+                "[" + _NAME_START + r"](?:(?<=[-\u2010\u2011].)(?:" + _ARTICLE_BEFORE + r")|(?<![\w'’].)" + skip + ")"
                 + "(?:" + _REST_OF_NAME_WORD + ")" + rest)
         _WINDOWS[kb.digest] = pattern
     return pattern
@@ -359,10 +360,12 @@ def _joinable(text: str, left: Token, right: Token) -> bool:
 class MentionFinder:
     """Finds and links mentions in one document; one instance per document."""
 
-    def __init__(self, kb: KnowledgeBase, text: str, sentences: list[Sentence]) -> None:
+    def __init__(self, kb: KnowledgeBase, text: str, sentences: list[Sentence],
+                 ranges: list[tuple[int, int]] | None = None) -> None:
         self.kb = kb
         self.text = text
         self.sentences = sentences
+        self.ranges = ranges if ranges is not None else sentences  # see find_mentions
         self.common = kb.lexicon.get("common_words", frozenset())
         self.org_heads = kb.lexicon.get("organisation_heads", frozenset())
         self.given = kb.lexicon.get("given_names", frozenset())
@@ -578,21 +581,21 @@ class MentionFinder:
         text = self.text
         analyses = _ANALYSES.setdefault(self.kb.digest, {})
         add = pending.append
-        for sentence in self.sentences:
-            opening = sentence.start
-            for window in self.window_re.finditer(text, opening, sentence.end):
+        openings = set(self.sentence_starts)
+        for range_start, range_end in self.ranges:
+            for window in self.window_re.finditer(text, range_start, range_end):
                 offset, end = window.span()
                 if window.lastindex is not None:  # a joined article before the name: see window_start
                     offset = window.start(window.lastindex)
                 key = text[offset:end]
                 analysis = analyses.get(key) or self._analyse_window(key)
-                if analysis.plain and offset != opening:  # the usual window, handled in short
+                if analysis.plain and offset not in openings:  # the usual window, handled in short
                     for start, stop, first, count, codes, candidates in analysis.matches:
                         add(Match(start + offset, stop + offset, first, count, codes, candidates))
                     continue
                 if not analysis.tokens:
                     continue
-                if offset == opening:
+                if offset in openings:
                     if _VERB_OPENING.match(text, offset):
                         continue
                     self.sentence_openers.add(offset)
@@ -1069,6 +1072,10 @@ def _near_any(place: Place, anchors: list[Place]) -> bool:
     return False
 
 
-def find_mentions(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sentence]) -> list[MentionRecord]:
-    """All linked mentions in the given sentences of a cleaned text."""
-    return MentionFinder(kb, text, sentences).find(doc_id)
+def find_mentions(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sentence],
+                  ranges: list[tuple[int, int]] | None = None) -> list[MentionRecord]:
+    """All linked mentions in the given sentences of a cleaned text. `ranges`, where known, are the
+    stretches of text the sentences cover, whitespace between them aside (`pipeline.article_ranges`):
+    names are then looked for in one pass per range, not per sentence (the same names: none crosses
+    a sentence boundary)."""
+    return MentionFinder(kb, text, sentences, ranges).find(doc_id)
