@@ -242,6 +242,8 @@ class Candidates:
     anchor: Place | None  # the one place, if notable enough to say where the story is
     generic: bool  # generic entries among them
     generic_tags: tuple[str, ...]  # their tags and flags, in order, without repeats
+    # per focus country of a story, the places not ruled out for their size (see _pick_place)
+    places_by_focus: dict[str | None, tuple[tuple[Place, float], ...]] = field(default_factory=dict, compare=False)
 
 
 def decode_candidates(kb: KnowledgeBase, codes: tuple[int, ...]) -> Candidates:
@@ -1041,12 +1043,16 @@ class MentionFinder:
         focus = context.focus()
         anchors = context.anchors
         best: tuple[float, Place] | None = None
-        largest = candidates.largest_population
-        for place, size_score in zip(candidates.places, candidates.population_scores, strict=True):
+        viable = candidates.places_by_focus.get(focus)
+        if viable is None:  # "Geneva" is the Swiss city unless the story is about the US
+            largest = candidates.largest_population
+            viable = candidates.places_by_focus[focus] = tuple(
+                (place, size_score)
+                for place, size_score in zip(candidates.places, candidates.population_scores, strict=True)
+                if not (place.country != focus and not place.curated and place.population * 10 < largest))
+        for place, size_score in viable:
             country, population, curated, feature = place.country, place.population, place.curated, place.feature
             in_doc = country in countries
-            if country != focus and not curated and population * 10 < largest:
-                continue  # "Geneva" is the Swiss city unless the story is about the US
             if not (in_doc or curated or feature == "COUNTRY" or population >= MIN_FOREIGN_POPULATION):
                 continue
             score = size_score
