@@ -166,7 +166,6 @@ def window_start(window: re.Match[str]) -> int:
     return window.start() if window.lastindex is None else window.start(window.lastindex)
 
 
-
 _AT_OR_IN = re.compile(r"\s+(?:at|in)\s+(?:the\s+)?")
 _LOWER_NEXT = re.compile(r" [a-z]")
 _POSSESSIVE_END = re.compile(r"['’]s?$")
