@@ -9,15 +9,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from frontwatch.ingest.clean import (
+    _BOILERPLATE,
+    _COMMENT_HEADER,
     _QUOTES,
     CleanText,
     _comment_score,
+    _dangling,
     _edits,
     _find_all,
     _letter_classes,
     _may_hold_comments,
     _paragraph_key,
+    _paragraphs,
     clean,
+    find_excluded,
 )
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.pipeline import known_name_test
@@ -295,3 +300,50 @@ def test_paragraph_key_is_lower_case_with_single_spaces(body: str) -> None:
 @given(st.lists(SCAN_PIECES, max_size=30).map("".join))
 def test_every_character_to_drop_is_dropped(text: str) -> None:
     assert not re.search("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0e-\x1f\x7f]", clean(text).text)
+
+
+def _reference_excluded(text: str) -> list[tuple[int, int, str]]:
+    """Excluded spans as first found: every paragraph's key kept in one set, every paragraph of
+    the second half scored."""
+    paragraphs = _paragraphs(text)
+    comment_from = next((i for i, (s, e) in enumerate(paragraphs) if _COMMENT_HEADER.match(text, s, e)), None)
+    if comment_from is None and len(paragraphs) >= 3:
+        half = max(1, len(paragraphs) // 2)
+        scores = [0] * half + [_comment_score(text[s:e]) for s, e in paragraphs[half:]]
+        for i in range(half, len(paragraphs)):
+            if scores[i] >= 3 and all(scores[j] != 0 or _dangling(text[slice(*paragraphs[j - 1])])
+                                      or paragraphs[j][1] - paragraphs[j][0] <= 300
+                                      for j in range(i + 1, len(paragraphs))):
+                comment_from = i
+                break
+    excluded, seen = [], set()
+    for start, end in paragraphs[:len(paragraphs) if comment_from is None else comment_from]:
+        body = text[start:end]
+        if len(body) < 200 and _BOILERPLATE.match(body):
+            excluded.append((start, end, "boilerplate"))
+            continue
+        key = " ".join(body.lower().split())
+        if len(key) > 40 and key in seen:
+            excluded.append((start, end, "repeated_paragraph"))
+        seen.add(key)
+    if comment_from is not None:
+        excluded.append((paragraphs[comment_from][0], len(text), "reader_comment"))
+    return excluded
+
+
+PARAGRAPHS = st.sampled_from([
+    "Government forces shelled the northern outskirts of the town on Tuesday, residents said.",
+    "GOVERNMENT FORCES shelled the northern  outskirts of the town on Tuesday, residents said.",
+    "Government forces shelled the northern\u2003outskirts of the town on Tuesday, residents said.",
+    "\u0130stanbul talks resumed on Monday after a pause of several weeks, diplomats said.",
+    "i\u0307stanbul talks resumed on Monday after a pause of several weeks, diplomats said.",
+    "\u212aharkiv was shelled again overnight, regional officials said on Telegram.",
+    "kharkiv was shelled again overnight, regional officials said on Telegram.",
+    "I have lived here all my life and this is disgusting!! Shame on all of", "them, God help us",
+    "Read more: the war in Sudan", "Comments (3)", "short line", " ",
+])
+
+
+@given(st.lists(PARAGRAPHS, max_size=12).map("\n".join))
+def test_excluded_spans_are_those_of_the_reference(text: str) -> None:
+    assert [(span.start, span.end, span.reason) for span in find_excluded(text)] == _reference_excluded(text)

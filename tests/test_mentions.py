@@ -13,10 +13,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Extraction
-from frontwatch.extract.mentions import MentionFinder, window_regex, window_start, word_alternation
+from frontwatch.extract.mentions import (
+    Match,
+    MentionFinder,
+    find_mentions,
+    window_regex,
+    window_start,
+    word_alternation,
+)
+from frontwatch.ingest.clean import clean
 from frontwatch.ingest.segment import Sentence
 from frontwatch.kb.gazetteer import distance_km
 from frontwatch.kb.index import KnowledgeBase
+from frontwatch.pipeline import article_ranges, article_sentences, known_name_test, process
+from frontwatch.records import DocumentRecord, SourceDocument
 
 Extract = Callable[..., Extraction]
 
@@ -473,3 +483,67 @@ def test_windows_where_a_function_word_may_be_an_article(text: str) -> None:
     kb = _WordsOnly()
     found = [(window_start(m), m.end()) for m in window_regex(kb).finditer(text)]  # type: ignore[arg-type]
     assert found == _reference_windows(kb, text)  # type: ignore[arg-type]
+
+
+def _reference_merge(finder: MentionFinder, pending: list[Match], phrases: list[Match]) -> list[Match]:
+    """The merge as first written: every span sorted, each compared with the last one kept."""
+    spans = sorted(pending + phrases, key=lambda m: (m.start, m.start - m.end))
+    merged: list[Match] = []
+    for match in spans:
+        if merged and match.start < merged[-1].end:
+            last = merged[-1]
+            if match.end - match.start > last.end - last.start:
+                merged[-1] = match
+            elif match.first == -1 and match.end > last.end:
+                rest = finder.text[last.end:match.end]
+                codes = finder.kb.lower_phrases.get(rest.strip(" -").lower())
+                if codes and rest[:1] in " -":
+                    rest_start = match.end - len(rest.lstrip(" -"))
+                    merged.append(Match(rest_start, match.end, -1, 0, codes, finder._decoded(codes)))
+            continue
+        merged.append(match)
+    return merged
+
+
+MERGE_TEXT = "the Bashar al-Assad regime forces and the army of the rebels regime militia " * 3
+
+
+def _spans(draw: Callable[..., object], first: int) -> list[Match]:
+    """Sorted, non-overlapping spans over MERGE_TEXT (window matches if first >= 0, phrases if -1)."""
+    cuts = sorted(set(draw(st.lists(st.integers(0, len(MERGE_TEXT)), max_size=12))))  # type: ignore[arg-type]
+    spans = []
+    for start, end in zip(cuts[::2], cuts[1::2], strict=False):
+        if end > start:
+            spans.append((start, end))
+    return [Match(start, end, first if first == -1 else k, 1, (), None) for k, (start, end)  # type: ignore[arg-type]
+            in enumerate(spans)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_merge_keeps_what_the_reference_merge_keeps(kb: KnowledgeBase, data: st.DataObject) -> None:
+    finder = MentionFinder(kb, MERGE_TEXT, [Sentence(0, len(MERGE_TEXT))])
+    pending, phrases = _spans(data.draw, 0), _spans(data.draw, -1)
+    found = [(m.start, m.end, m.first, m.codes) for m in finder._merge(list(pending), list(phrases), [])]
+    expected = [(m.start, m.end, m.first, m.codes) for m in _reference_merge(finder, pending, phrases)]
+    assert found == expected
+
+
+RANGE_TEXTS = [
+    "Rebels seized Homs on Monday. The Syrian army withdrew to al-Bab.\nRead more: Syria news\n"
+    "Turkish troops shelled Tal Abyad, the SDF said.\nThe army of Russia hit Idlib again.",
+    "Fighting continued in DamascusThe army sent reinforcements to Aleppo.\n\nGen. Smith met Mr. Jones in "
+    "Deir ez-Zor.\nI have lived here all my life and this is disgusting!! Shame on all of\nthem, God help us",
+]
+
+
+@pytest.mark.parametrize("text", RANGE_TEXTS)
+def test_names_are_found_alike_per_range_and_per_sentence(kb: KnowledgeBase, text: str) -> None:
+    document = process(SourceDocument(text=text, doc_id="d"), kb, events=False)[0]
+    assert isinstance(document, DocumentRecord)
+    cleaned = clean(text, is_known_name=known_name_test(kb), common_words=kb.lexicon["common_words"])
+    sentences = article_sentences(cleaned)
+    per_sentence = find_mentions(kb, "d", cleaned.text, sentences)
+    per_range = find_mentions(kb, "d", cleaned.text, sentences, article_ranges(document))
+    assert [m.model_dump() for m in per_range] == [m.model_dump() for m in per_sentence]
+    assert per_sentence  # the texts do name places and actors

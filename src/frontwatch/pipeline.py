@@ -71,7 +71,7 @@ def process(source: SourceDocument, kb: KnowledgeBase, *, events: bool = True) -
         excluded=cleaned.excluded, repairs=cleaned.repairs, source=source.source, text=cleaned.text,
     )
     sentences = article_sentences(cleaned)
-    mentions: list[MentionRecord] = find_mentions(kb, doc_id, cleaned.text, sentences)
+    mentions: list[MentionRecord] = find_mentions(kb, doc_id, cleaned.text, sentences, article_ranges(document))
     if not events:
         return [document, *mentions]
     glued_starts = {repair.end for repair in cleaned.repairs if repair.kind == "glued_sentence"}

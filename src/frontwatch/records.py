@@ -327,10 +327,8 @@ def moved(mention: MentionRecord, doc_id: str, start: int, end: int) -> MentionR
     values["doc_id"] = doc_id
     values["start"] = start
     values["end"] = end
-    _set_fields_set(copy, mention.__pydantic_fields_set__ | _OFFSET_FIELDS)
+    _set_fields_set(copy, mention.__pydantic_fields_set__.copy())  # (required fields are always set)
     _set_extra(copy, None)  # records forbid extra fields
     _set_private(copy, None)  # and have no private attributes
     return copy
 
-
-_OFFSET_FIELDS = frozenset({"doc_id", "start", "end"})

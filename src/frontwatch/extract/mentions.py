@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -118,7 +118,8 @@ def _not_at_word_start(words: Iterable[str]) -> str:
 _BMP_DIGITS = "".join(re.escape(chr(code)) for code in range(0x10000) if chr(code).isdecimal())
 _NAME_START = _UPPER + _BMP_DIGITS + "\U00010000-\U0010ffff"
 # An Arabic article joined to the name (al-, el-, an-, ad-, ar-, as-, ash-, at-, az-, ez-, ed-, es-,
-# et-), read behind its first letter; group 1 or 2 is where the window starts.
+# et-), read behind its first letter (once a hyphen is seen there); group 1 or 2 is where the window
+# starts.
 _ARTICLE_BEFORE = (r"(?<=(?<![\w'’])(ash)[-\u2010\u2011].)"
                    r"|(?<=(?<![\w'’])(a[lndrstz]|e[lzdst])[-\u2010\u2011].)")
 _REST_OF_NAME_WORD = ("(?<=[" + _UPPER + r"])\w*(?:['’‘`ʼʻ]\w+)*"  # the rest of a capitalised word
@@ -154,7 +155,7 @@ def window_regex(kb: KnowledgeBase) -> re.Pattern[str]:
                 + r"|(?:(?<=a)(?:sh|[lndrstz])|(?<=e)[lzdst])[-\u2010\u2011]" + _CAPWORD + ")" + rest)
         else:
             pattern = re.compile(
-                "[" + _NAME_START + "](?:" + _ARTICLE_BEFORE + r"|(?<![\w'’].)" + skip + ")"
+                "[" + _NAME_START + r"](?:(?<=[-\u2010\u2011].)(?:" + _ARTICLE_BEFORE + r")|(?<![\w'’].)" + skip + ")"
                 + "(?:" + _REST_OF_NAME_WORD + ")" + rest)
         _WINDOWS[kb.digest] = pattern
     return pattern
@@ -163,7 +164,6 @@ def window_regex(kb: KnowledgeBase) -> re.Pattern[str]:
 def window_start(window: re.Match[str]) -> int:
     """Where a window found by `window_regex` starts: at its joined article, if any."""
     return window.start() if window.lastindex is None else window.start(window.lastindex)
-
 
 
 _AT_OR_IN = re.compile(r"\s+(?:at|in)\s+(?:the\s+)?")
@@ -241,6 +241,8 @@ class Candidates:
     anchor: Place | None  # the one place, if notable enough to say where the story is
     generic: bool  # generic entries among them
     generic_tags: tuple[str, ...]  # their tags and flags, in order, without repeats
+    # per focus country of a story, the places not ruled out for their size (see _pick_place)
+    places_by_focus: dict[str | None, tuple[tuple[Place, float], ...]] = field(default_factory=dict, compare=False)
 
 
 def decode_candidates(kb: KnowledgeBase, codes: tuple[int, ...]) -> Candidates:
@@ -272,7 +274,7 @@ _CANDIDATES: dict[str, dict[tuple[int, ...], Candidates]] = {}
 _TEMPLATES: dict[str, dict[tuple[object, ...], MentionRecord]] = {}
 _MAX_CACHED_TEMPLATES = 100_000
 _LINKS = {ACTOR: "alias", FORCE: "demonym", SHORT_NAME: "short_name"}
-_START, _END = attrgetter("start"), attrgetter("end")
+_UNPICKED = Place("", "", None, 0.0, 0.0, "", None, 0, "", 0, False)  # no place picked yet (None: none fits)
 # |latitude difference| beyond which two places are surely further apart than CO_MENTION_KM
 # (300 km is 2.70 degrees of a great circle; the margin absorbs rounding)
 _FAR_LATITUDE = 2.75
@@ -359,10 +361,12 @@ def _joinable(text: str, left: Token, right: Token) -> bool:
 class MentionFinder:
     """Finds and links mentions in one document; one instance per document."""
 
-    def __init__(self, kb: KnowledgeBase, text: str, sentences: list[Sentence]) -> None:
+    def __init__(self, kb: KnowledgeBase, text: str, sentences: list[Sentence],
+                 ranges: list[tuple[int, int]] | None = None) -> None:
         self.kb = kb
         self.text = text
         self.sentences = sentences
+        self.ranges = ranges if ranges is not None else sentences  # see find_mentions
         self.common = kb.lexicon.get("common_words", frozenset())
         self.org_heads = kb.lexicon.get("organisation_heads", frozenset())
         self.given = kb.lexicon.get("given_names", frozenset())
@@ -578,21 +582,21 @@ class MentionFinder:
         text = self.text
         analyses = _ANALYSES.setdefault(self.kb.digest, {})
         add = pending.append
-        for sentence in self.sentences:
-            opening = sentence.start
-            for window in self.window_re.finditer(text, opening, sentence.end):
+        openings = set(self.sentence_starts)
+        for range_start, range_end in self.ranges:
+            for window in self.window_re.finditer(text, range_start, range_end):
                 offset, end = window.span()
                 if window.lastindex is not None:  # a joined article before the name: see window_start
                     offset = window.start(window.lastindex)
                 key = text[offset:end]
                 analysis = analyses.get(key) or self._analyse_window(key)
-                if analysis.plain and offset != opening:  # the usual window, handled in short
+                if analysis.plain and offset not in openings:  # the usual window, handled in short
                     for start, stop, first, count, codes, candidates in analysis.matches:
                         add(Match(start + offset, stop + offset, first, count, codes, candidates))
                     continue
                 if not analysis.tokens:
                     continue
-                if offset == opening:
+                if offset in openings:
                     if _VERB_OPENING.match(text, offset):
                         continue
                     self.sentence_openers.add(offset)
@@ -676,28 +680,49 @@ class MentionFinder:
                unknown: list[tuple[int, int, str, str]]) -> list[Match]:
         """Window matches and phrase matches together; on overlap the longer span wins, and a
         phrase that sticks out of a name keeps its rest when that is a phrase too ("the Bashar
-        al-Assad regime": the person, then "regime")."""
+        al-Assad regime": the person, then "regime").
+
+        In the order of (start, longer first, windows before phrases); window matches never
+        overlap one another (nor do phrases), so only those right after a phrase are compared
+        one by one, the rest of a run is taken whole."""
         blocked = [(start, end) for start, end, _, _ in unknown]
         if blocked:
             phrases = [m for m in phrases if not any(s < m.end and m.start < e for s, e in blocked)]
-        spans = pending + phrases
-        spans.sort(key=_END, reverse=True)  # (stable) at one start, the longer first
-        spans.sort(key=_START)
+        if not phrases:
+            return pending
         merged: list[Match] = []
-        for match in spans:
-            if merged and match.start < merged[-1].end:
-                last = merged[-1]
-                if match.end - match.start > last.end - last.start:
-                    merged[-1] = match
-                elif match.first == -1 and match.end > last.end:
-                    rest = self.text[last.end:match.end]
-                    codes = self.kb.lower_phrases.get(rest.strip(" -").lower())
-                    if codes and rest[:1] in " -":
-                        rest_start = match.end - len(rest.lstrip(" -"))
-                        merged.append(Match(rest_start, match.end, -1, 0, codes, self._decoded(codes)))
-                continue
-            merged.append(match)
+        starts = [m.start for m in pending]
+        taken = 0
+        for phrase in phrases:
+            before = bisect_left(starts, phrase.start, taken)  # the window matches sorted before it
+            if before < len(pending) and pending[before].start == phrase.start and \
+                    pending[before].end >= phrase.end:
+                before += 1
+            self._merge_windows(merged, pending, taken, before)
+            self._merge_one(merged, phrase)
+            taken = before
+        self._merge_windows(merged, pending, taken, len(pending))
         return merged
+
+    def _merge_windows(self, merged: list[Match], pending: list[Match], first: int, stop: int) -> None:
+        while first < stop and merged and pending[first].start < merged[-1].end:
+            self._merge_one(merged, pending[first])
+            first += 1
+        merged.extend(pending[first:stop])  # clear of the last one merged, hence of each other
+
+    def _merge_one(self, merged: list[Match], match: Match) -> None:
+        if merged and match.start < merged[-1].end:
+            last = merged[-1]
+            if match.end - match.start > last.end - last.start:
+                merged[-1] = match
+            elif match.first == -1 and match.end > last.end:
+                rest = self.text[last.end:match.end]
+                codes = self.kb.lower_phrases.get(rest.strip(" -").lower())
+                if codes and rest[:1] in " -":
+                    rest_start = match.end - len(rest.lstrip(" -"))
+                    merged.append(Match(rest_start, match.end, -1, 0, codes, self._decoded(codes)))
+            return
+        merged.append(match)
 
     def _is_actor_match(self, match: Match) -> bool:
         return any((code >> 2) & 0b111 in (ACTOR, SHORT_NAME, FORCE) for code in match.codes)
@@ -729,15 +754,25 @@ class MentionFinder:
         ref_of = self.kb.derived("actor_refs")
         actors, actor_count = self.kb.actors, context.actor_count
         for match in pending:
-            record = self._link_one(doc_id, match, match.candidates, context)
+            candidates = match.candidates
+            record: MentionRecord | None
+            if candidates.actor_kind is not None:
+                record = self._named_actor_record(doc_id, match, candidates.actor_kind, candidates.actor_refs, context)
+            elif candidates.places:
+                record = self._place_record(doc_id, match, candidates, context)
+                if record is not None:  # (a place record: nothing more to note than its country)
+                    records.append(record)
+                    context.previous = record
+                continue
+            elif candidates.generic:
+                record = self._generic_record(doc_id, match, candidates, context)
+            else:
+                continue
             if record is None:
                 continue
             records.append(record)
             context.previous = record
-            if record.entity_type == "place":
-                if record.feature != "COUNTRY" and record.country:
-                    context.named_places.append((match.start, record.country))
-            elif record.entity_type in ("actor", "person"):
+            if record.entity_type in ("actor", "person"):
                 ref = ref_of.get(record.entity_id)
                 if ref is not None:
                     # resolved generic references count too: "the rebels" keeps meaning the same group
@@ -786,45 +821,50 @@ class MentionFinder:
             candidates = self._candidates[codes] = decode_candidates(self.kb, codes)
         return candidates
 
-    def _link_one(self, doc_id: str, match: Match, candidates: Candidates,
-                  context: DocumentContext) -> MentionRecord | None:
+    def _named_actor_record(self, doc_id: str, match: Match, kind: int, refs: tuple[int, ...],
+                            context: DocumentContext) -> MentionRecord:
+        """An actor named by one of its names (`kind` ACTOR), a short name or a demonym + force noun."""
+        ref = refs[0] if len(refs) == 1 else self._pick_actor(refs, context, short=kind == SHORT_NAME)
+        return self._actor_record(doc_id, match, self.text[match.start:match.end], ref, _LINKS[kind], context)
+
+    def _place_record(self, doc_id: str, match: Match, candidates: Candidates,
+                      context: DocumentContext) -> MentionRecord | None:
+        """The place a name stands for here, if any; noted as the paragraph's latest place."""
+        place = self._place_memo.get(match.codes, _UNPICKED)
+        if place is _UNPICKED:  # the context is fixed once the document is read
+            place = self._place_memo[match.codes] = self._pick_place(candidates, context)
+        if place is None:
+            return None
+        if match.start in self.sentence_openers and match.count == 1 and not place.curated and \
+                place.feature != "COUNTRY" and place.country not in context.countries() and \
+                place.population < 1_000_000 and _LOWER_NEXT.match(self.text, match.end):
+            return None  # "Split between two camps, ...", "Nice words ...": an opening word, not a town
         surface = self.text[match.start:match.end]
-        if candidates.actor_kind is not None:
-            kind, refs = candidates.actor_kind, candidates.actor_refs
-            ref = refs[0] if len(refs) == 1 else self._pick_actor(refs, context, short=kind == SHORT_NAME)
-            return self._actor_record(doc_id, match, surface, ref, _LINKS[kind], context)
-        if candidates.places:
-            key = match.codes
-            if key not in self._place_memo:  # the context is fixed once the document is read
-                self._place_memo[key] = self._pick_place(candidates, context)
-            place = self._place_memo[key]
-            if place is None:
-                return None
-            if match.start in self.sentence_openers and match.count == 1 and not place.curated and \
-                    place.feature != "COUNTRY" and place.country not in context.countries() and \
-                    place.population < 1_000_000 and _LOWER_NEXT.match(self.text, match.end):
-                return None  # "Split between two camps, ...", "Nice words ...": an opening word, not a town
-            template_key = ("place", place.entity_id, surface)
-            template = self._record_templates.get(template_key)
-            if template is None:
-                template = self._new_template(template_key, MentionRecord(
-                    doc_id=doc_id, start=match.start, end=match.end, surface=surface,
-                    entity_type="place", entity_id=place.entity_id, name=place.name,
-                    link="name" if place.name == surface else "alias",
-                    geonames_id=place.geonames_id, lat=place.lat, lon=place.lon,
-                    country=place.country or None, admin1=place.admin1, feature=place.feature))
-            return moved(template, doc_id, match.start, match.end)
-        if candidates.generic:
-            raw_tags = list(candidates.generic_tags)
-            usable, owner_country, owner = self._generic_context(match, raw_tags, context)
-            if not usable:
-                return None
-            resolved = owner if owner is not None else \
-                self._resolve_generic(raw_tags, context, match.start, owner_country)
-            if resolved is None:
-                return None
-            return self._actor_record(doc_id, match, surface, resolved, "generic", context)
-        return None
+        template_key = ("place", place.entity_id, surface)
+        template = self._record_templates.get(template_key)
+        if template is None:
+            template = self._new_template(template_key, MentionRecord(
+                doc_id=doc_id, start=match.start, end=match.end, surface=surface,
+                entity_type="place", entity_id=place.entity_id, name=place.name,
+                link="name" if place.name == surface else "alias",
+                geonames_id=place.geonames_id, lat=place.lat, lon=place.lon,
+                country=place.country or None, admin1=place.admin1, feature=place.feature))
+        if place.feature != "COUNTRY" and place.country:
+            context.named_places.append((match.start, place.country))
+        return moved(template, doc_id, match.start, match.end)
+
+    def _generic_record(self, doc_id: str, match: Match, candidates: Candidates,
+                        context: DocumentContext) -> MentionRecord | None:
+        """The actor a generic phrase ("the rebels", "Sudan's army") refers to here, if any."""
+        raw_tags = list(candidates.generic_tags)
+        usable, owner_country, owner = self._generic_context(match, raw_tags, context)
+        if not usable:
+            return None
+        resolved = owner if owner is not None else \
+            self._resolve_generic(raw_tags, context, match.start, owner_country)
+        if resolved is None:
+            return None
+        return self._actor_record(doc_id, match, self.text[match.start:match.end], resolved, "generic", context)
 
     def _possessive(self, record: MentionRecord) -> bool:
         return bool(_POSSESSIVE_END.search(record.surface)) or self.text.startswith(("'s ", "’s "), record.end)
@@ -1002,12 +1042,16 @@ class MentionFinder:
         focus = context.focus()
         anchors = context.anchors
         best: tuple[float, Place] | None = None
-        largest = candidates.largest_population
-        for place, size_score in zip(candidates.places, candidates.population_scores, strict=True):
+        viable = candidates.places_by_focus.get(focus)
+        if viable is None:  # "Geneva" is the Swiss city unless the story is about the US
+            largest = candidates.largest_population
+            viable = candidates.places_by_focus[focus] = tuple(
+                (place, size_score)
+                for place, size_score in zip(candidates.places, candidates.population_scores, strict=True)
+                if not (place.country != focus and not place.curated and place.population * 10 < largest))
+        for place, size_score in viable:
             country, population, curated, feature = place.country, place.population, place.curated, place.feature
             in_doc = country in countries
-            if country != focus and not curated and population * 10 < largest:
-                continue  # "Geneva" is the Swiss city unless the story is about the US
             if not (in_doc or curated or feature == "COUNTRY" or population >= MIN_FOREIGN_POPULATION):
                 continue
             score = size_score
@@ -1033,6 +1077,10 @@ def _near_any(place: Place, anchors: list[Place]) -> bool:
     return False
 
 
-def find_mentions(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sentence]) -> list[MentionRecord]:
-    """All linked mentions in the given sentences of a cleaned text."""
-    return MentionFinder(kb, text, sentences).find(doc_id)
+def find_mentions(kb: KnowledgeBase, doc_id: str, text: str, sentences: list[Sentence],
+                  ranges: list[tuple[int, int]] | None = None) -> list[MentionRecord]:
+    """All linked mentions in the given sentences of a cleaned text. `ranges`, where known, are the
+    stretches of text the sentences cover, whitespace between them aside (`pipeline.article_ranges`):
+    names are then looked for in one pass per range, not per sentence (the same names: none crosses
+    a sentence boundary)."""
+    return MentionFinder(kb, text, sentences, ranges).find(doc_id)
