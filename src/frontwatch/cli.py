@@ -297,7 +297,8 @@ def demo(
 @app.command()
 def serve(
     db: DbOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on (beyond loopback, uploads need FRONTWATCH_TOKEN).")]
+    host: Annotated[str, typer.Option(help="Address to listen on (beyond loopback, FRONTWATCH_TOKEN must be set "
+                                           "and every request needs it).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     kb: KbOption = None,
@@ -307,15 +308,15 @@ def serve(
     from frontwatch.web.app import serve as serve_app
     from frontwatch.web.settings import WebSettings
 
-    settings = WebSettings.from_environment(host, config.extra_kb_dirs(kb))
     try:
+        settings = WebSettings.from_environment(host, config.extra_kb_dirs(kb))
+        if not settings.writes_enabled:
+            _fail(f"{host} is not a loopback address and FRONTWATCH_TOKEN is not set: refusing to serve "
+                  "the database to the network without a token (set FRONTWATCH_TOKEN, or --host 127.0.0.1)")
         knowledge = _load_kb(kb)
         database = open_database(db)
     except FrontwatchError as exc:
         _fail(str(exc))
-    if not settings.writes_enabled:
-        typer.echo(f"frontwatch: {host} is not a loopback address and FRONTWATCH_TOKEN is not set: "
-                   "uploads are disabled", err=True)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"database: {database.display_url}", err=True)
     typer.echo(f"serving http://{shown}:{port}/ (API reference: /docs)", err=True)

@@ -8,6 +8,7 @@
 | FRONTWATCH_DB | the database, a file path or URL (like `--db`) | frontwatch.db in the user data dir |
 | FRONTWATCH_TOKEN | token `frontwatch serve` requires for uploads (docs/web.md, security model) | none |
 | FRONTWATCH_MAX_UPLOAD_MB | largest upload request `frontwatch serve` accepts, in MB | 20 |
+| FRONTWATCH_RATE_LIMIT | requests per client address `frontwatch serve` answers (`600/minute`; `off`) | 600/minute |
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from pathlib import Path
 
 DEFAULT_MAX_DOC_MB = 20.0
 DEFAULT_MAX_UPLOAD_MB = 20.0
+# Per client address, over a sliding minute. Opening the map costs about 12 requests (page,
+# styles, scripts, outlines, timeline, incidents): 600/minute is 50 map loads, far above one
+# analyst's clicking and far below what a script hammering the server sends.
+DEFAULT_RATE_LIMIT = "600/minute"
+RATE_LIMIT_OFF = frozenset({"off", "none", "0", "unlimited"})
 
 
 def max_doc_mb() -> float:
@@ -43,3 +49,9 @@ def max_upload_mb() -> float:
 def database() -> str | None:
     """The database named by FRONTWATCH_DB (a path or URL); None when unset or empty."""
     return os.environ.get("FRONTWATCH_DB") or None
+
+
+def rate_limit() -> str | None:
+    """FRONTWATCH_RATE_LIMIT as a `limits` string ("600/minute", "20/second"); None when `off`."""
+    value = (os.environ.get("FRONTWATCH_RATE_LIMIT") or DEFAULT_RATE_LIMIT).strip()
+    return None if value.lower() in RATE_LIMIT_OFF else value

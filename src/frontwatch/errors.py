@@ -38,3 +38,10 @@ class GoldError(FrontwatchError):
 
 class StoreError(FrontwatchError):
     """The database cannot be opened, is of an unknown kind, or has a schema this code does not know."""
+
+
+class ConfigError(FrontwatchError):
+    """A setting (environment variable or flag) has a value Frontwatch cannot use."""
+
+    def __init__(self, name: str, value: str, expected: str) -> None:
+        super().__init__(f"{name}={value!r}: {expected}")
