@@ -105,6 +105,16 @@ def test_browser_sign_in_sets_a_cookie_and_drops_the_token_from_the_address(
     assert wrong.status_code == 401 and "wrong token" in wrong.text and "set-cookie" not in wrong.headers
 
 
+def test_the_sign_in_redirect_stays_on_this_server(real_server_with_token: int) -> None:
+    for path, location in ((f"//evil.example/x?token={TOKEN}", "/evil.example/x"),
+                           (f"/\\evil.example?token={TOKEN}", "/%5Cevil.example"),
+                           (f"/%0d%0aSet-Cookie:%20x=1?token={TOKEN}", "/%0d%0aSet-Cookie:%20x=1"),
+                           (f"/incidents?token={TOKEN}&q=%22Homs%22", "/incidents?q=%22Homs%22")):
+        status, _body, headers = raw_get(real_server_with_token, path)
+        assert status == 303 and headers["location"] == location, (path, headers)
+        assert "x=1" not in headers["set-cookie"] and "\n" not in headers["location"]
+
+
 def test_on_loopback_with_a_token_reads_are_open_and_writes_need_it(make_client: MakeClient) -> None:  # noqa: F811
     client = make_client(host="127.0.0.1", token=TOKEN)
     assert client.get("/").status_code == 200 and client.get("/api/status").status_code == 200
@@ -244,11 +254,14 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def real_server(demo_database: Database, kb: KnowledgeBase) -> Iterator[int]:  # noqa: F811
     """The app under a real uvicorn (in a thread), which passes request paths on as sent."""
+    yield from _run_server(create_app(demo_database, kb))
+
+
+def _run_server(app: FastAPI) -> Iterator[int]:
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(demo_database, kb), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -258,6 +271,11 @@ def real_server(demo_database: Database, kb: KnowledgeBase) -> Iterator[int]:  #
     yield port
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def real_server_with_token(demo_database: Database, kb: KnowledgeBase) -> Iterator[int]:  # noqa: F811
+    yield from _run_server(create_app(demo_database, kb, WebSettings(token=TOKEN)))
 
 
 def raw_get(port: int, path: str) -> tuple[int, bytes, dict[str, str]]:

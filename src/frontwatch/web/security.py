@@ -12,7 +12,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import HTTPException, Request
 from starlette.requests import HTTPConnection
@@ -216,11 +216,15 @@ class TokenGate:
             await _refuse(connection, send, settings, wrong=True)
             return
         rest = [(k, v) for k, v in connection.query_params.multi_items() if k != TOKEN_PARAMETER]
-        location = connection.url.path + (f"?{urlencode(rest)}" if rest else "")
+        # re-encoded (no CR/LF or backslash gets into the header) and never `//host`: a redirect
+        # to this server only
+        raw = connection.scope.get("raw_path") or connection.url.path.encode()
+        path = "/" + quote(raw.decode("latin-1"), safe="/%:@!$&'()*+,;=-._~").lstrip("/")
+        location = path + (f"?{urlencode(rest)}" if rest else "")
         secure = "; Secure" if connection.url.scheme == "https" else ""
         cookie = (f"{SESSION_COOKIE}={session_value(settings.token)}; Path=/; Max-Age={SESSION_MAX_AGE_S}; "
                   f"HttpOnly; SameSite=Lax{secure}")
-        await _plain_response(send, 303, "signed in", [(b"location", location.encode("latin-1", "replace")),
+        await _plain_response(send, 303, "signed in", [(b"location", location.encode("ascii")),
                                                       (b"set-cookie", cookie.encode()),
                                                       (b"cache-control", b"no-store")])
 
