@@ -8,6 +8,10 @@
 | FRONTWATCH_DB | the database, a file path or URL (like `--db`) | frontwatch.db in the user data dir |
 | FRONTWATCH_TOKEN | token `frontwatch serve` requires for uploads (docs/web.md, security model) | none |
 | FRONTWATCH_MAX_UPLOAD_MB | largest upload request `frontwatch serve` accepts, in MB | 20 |
+| FRONTWATCH_CONTACT | a URL or e-mail address put in the User-Agent of web requests | none |
+| FRONTWATCH_HTTP_TIMEOUT | seconds to wait to connect and for each read of a web response | 20 |
+| FRONTWATCH_MAX_FETCH_MB | largest web response read (a feed or a page), in MB | 10 |
+| FRONTWATCH_HTTP_RETRIES | retries of a request after a connection error, 5xx or 429 | 3 |
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from pathlib import Path
 
 DEFAULT_MAX_DOC_MB = 20.0
 DEFAULT_MAX_UPLOAD_MB = 20.0
+DEFAULT_HTTP_TIMEOUT = 20.0
+DEFAULT_MAX_FETCH_MB = 10.0
+DEFAULT_HTTP_RETRIES = 3
 
 
 def max_doc_mb() -> float:
@@ -43,3 +50,23 @@ def max_upload_mb() -> float:
 def database() -> str | None:
     """The database named by FRONTWATCH_DB (a path or URL); None when unset or empty."""
     return os.environ.get("FRONTWATCH_DB") or None
+
+
+def contact() -> str | None:
+    """Who to contact about our web requests (FRONTWATCH_CONTACT), for the User-Agent."""
+    return os.environ.get("FRONTWATCH_CONTACT", "").strip() or None
+
+
+def http_timeout() -> float:
+    value = os.environ.get("FRONTWATCH_HTTP_TIMEOUT")
+    return float(value) if value else DEFAULT_HTTP_TIMEOUT
+
+
+def max_fetch_mb() -> float:
+    value = os.environ.get("FRONTWATCH_MAX_FETCH_MB")
+    return float(value) if value else DEFAULT_MAX_FETCH_MB
+
+
+def http_retries() -> int:
+    value = os.environ.get("FRONTWATCH_HTTP_RETRIES")
+    return int(value) if value else DEFAULT_HTTP_RETRIES

@@ -38,3 +38,16 @@ class GoldError(FrontwatchError):
 
 class StoreError(FrontwatchError):
     """The database cannot be opened, is of an unknown kind, or has a schema this code does not know."""
+
+
+class FetchError(InputError):
+    """A URL could not be fetched: network, HTTP status, size, redirects. `status` is the HTTP
+    status when the server answered."""
+
+    def __init__(self, url: str, problem: str, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(url, problem)
+
+
+class RobotsDisallowed(FetchError):
+    """The site's robots.txt does not allow Frontwatch to fetch this URL."""
