@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -247,7 +247,7 @@ def corpus_feed(kb: KnowledgeBase, count: int = 50, *, title: str = "Frontwatch 
     corpus = _benchmark_corpus().build_corpus(kb, count, seed=seed)
     items: list[Item] = []
     for number, document in enumerate(corpus.documents, start=1):
-        published = datetime.fromisoformat(document.published).replace(hour=6, tzinfo=timezone.utc)
+        published = datetime.fromisoformat(document.published).replace(hour=6, tzinfo=UTC)
         lines = [line.strip() for line in document.text.split("\n") if line.strip()]
         item = Item(guid=f"urn:frontwatch-test:{seed}:{number}", title=document.title or f"Report {number}",
                     path=f"/news/{seed}-{number}.html", body="\n\n".join(lines), published=published,

@@ -11,7 +11,7 @@ import email.utils
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -274,15 +274,16 @@ def retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _describe(exc: Exception) -> str:
     detail = str(exc).strip()
-    kind = {httpx.ConnectError: "cannot connect", httpx.ConnectTimeout: "timed out connecting",
-            httpx.RemoteProtocolError: "connection broken", httpx.ReadError: "connection broken"}.get(
-        type(exc), type(exc).__name__)
+    kinds: dict[type[Exception], str] = {
+        httpx.ConnectError: "cannot connect", httpx.ConnectTimeout: "timed out connecting",
+        httpx.RemoteProtocolError: "connection broken", httpx.ReadError: "connection broken"}
+    kind = kinds.get(type(exc), type(exc).__name__)
     return f"{kind}: {detail}" if detail else kind
 
 
