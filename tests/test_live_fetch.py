@@ -163,6 +163,16 @@ def test_an_oversized_stream_stops_at_the_cap(web: LocalWeb, fetcher: Fetcher) -
         fetcher.fetch(url)
 
 
+def test_a_compressed_body_is_capped_by_its_decompressed_size(web: LocalWeb, fetcher: Fetcher) -> None:
+    import gzip
+
+    bomb = gzip.compress(b"\0" * 5_000_000)
+    assert len(bomb) < 100_000
+    url = web.add("/bomb", Reply(body=bomb, headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(FetchError, match="too large: stopped reading at"):
+        fetcher.fetch(url)
+
+
 def test_robots_txt_disallow_skips_the_url_and_is_read_once_per_host(web: LocalWeb, fetcher: Fetcher) -> None:
     web.add("/robots.txt", Reply(body=b"User-agent: Frontwatch\nDisallow: /private/\n\nUser-agent: *\nAllow: /\n",
                                  content_type="text/plain"))
@@ -173,6 +183,14 @@ def test_robots_txt_disallow_skips_the_url_and_is_read_once_per_host(web: LocalW
         fetcher.fetch(closed_url)
     assert web.hits("/private/b.html") == []
     assert len(web.hits("/robots.txt")) == 1
+
+
+def test_a_crawl_delay_spaces_requests_to_the_site(web: LocalWeb, fetcher: Fetcher, waits: list[float]) -> None:
+    web.add("/robots.txt", Reply(body=b"User-agent: *\nCrawl-delay: 3\n", content_type="text/plain"))
+    first, second = web.add("/1", Reply(body=b"1")), web.add("/2", Reply(body=b"2"))
+    fetcher.fetch(first)
+    fetcher.fetch(second)
+    assert len(waits) == 2 and all(2.0 < wait <= 3.0 for wait in waits)  # after robots.txt, after /1
 
 
 def test_robots_rules_for_other_crawlers_do_not_apply(web: LocalWeb, fetcher: Fetcher) -> None:

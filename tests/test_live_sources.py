@@ -211,3 +211,28 @@ def test_paths_and_urls_mix_in_order(web: LocalWeb, tmp_path: Path, fetcher: Fet
     items = list(iter_inputs([str(tmp_path / "local.txt"), url, str(tmp_path / "nope.txt")], reader, iter_sources))
     assert [type(item) for item in items] == [SourceDocument, SourceDocument, Skipped]
     assert [item.source for item in items] == [str(tmp_path / "local.txt"), url, str(tmp_path / "nope.txt")]
+
+
+def test_a_poll_stopped_between_items_resumes_where_it_stopped(
+        web: LocalWeb, kb: KnowledgeBase, database: Database, fetcher: Fetcher) -> None:
+    stories = [STORY.replace("Saraqib", town) for town in ("Ariha", "Jisr al-Shughur", "Taftanaz", "Binnish")]
+    items = [Item(f"item-{n}", f"Report {n}", f"/r{n}.html", body=story) for n, story in enumerate(stories)]
+    url = Feed("Resume Wire", items).serve(web, etag='"v1"')
+    handed: list[SourceDocument] = []
+    reader = WebReader(fetcher, LiveState(database), stop=lambda: len(handed) >= 2)
+
+    def counted() -> Iterator[SourceDocument | Skipped]:
+        for item in reader.read(url):
+            if isinstance(item, SourceDocument):
+                handed.append(item)
+            yield item
+
+    summary = IngestSummary()
+    ingest(counted(), kb, database, summary, on_result=reader.on_result)  # as if SIGTERM came after two
+    assert summary.stored == 2
+    # The feed's ETag was not kept (two items are still to do): the next poll reads it and does the rest.
+    rest, reader = ingest_urls([url], kb, database, fetcher)
+    assert (rest.stored, reader.results[0].seen) == (2, 2)
+    assert set(stored_documents(database)) == {item_doc_id(item.guid) for item in items}
+    done, reader = ingest_urls([url], kb, database, fetcher)
+    assert done.stored == 0 and reader.results[0].not_modified

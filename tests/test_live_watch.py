@@ -125,6 +125,19 @@ def test_ingest_takes_feed_and_article_urls_next_to_paths(web: LocalWeb, kb: Kno
     assert "feed of 4 items, 0 new, 0 unchanged, 4 seen before, 0 failed" in again.stderr
 
 
+def test_extract_reads_urls_without_a_database(web: LocalWeb, tmp_path: Path) -> None:
+    import json
+
+    page = web.add("/page.html", Reply(body=(
+        b"<html><head><title>Idlib</title></head><body><article><p>Government forces shelled Idlib on "
+        b"Monday, a monitor said.</p></article></body></html>")))
+    result = frontwatch("extract", page, web.url("/gone.html"), "--no-events")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout.splitlines()[0])
+    assert (document["record"], document["url"], document["title"]) == ("document", page, "Idlib")
+    assert f"skipped {web.url('/gone.html')}: HTTP 404 Not Found" in result.stderr
+
+
 def test_watch_polls_on_schedule_and_stops_cleanly_on_sigterm(web: LocalWeb, kb: KnowledgeBase,
                                                               tmp_path: Path) -> None:
     url = corpus_feed(kb, 3, seed=5).serve(web)

@@ -4,7 +4,7 @@ function and format its result; nothing else happens here."""
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -39,7 +39,8 @@ def _load_kb(kb_dirs: list[Path] | None):  # type: ignore[no-untyped-def]
 
 @app.command()
 def extract(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, directories, - for stdin, or http(s) URLs of RSS/Atom feeds or article pages.")],
     output_format: Annotated[str, typer.Option("--format", help="Output format.")] = "jsonl",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write records here instead of stdout.")] = None,
     kb: KbOption = None,
@@ -60,12 +61,15 @@ def extract(
     except FrontwatchError as exc:
         _fail(str(exc))
     limit = int((max_doc_mb or config.max_doc_mb()) * 1_000_000)
-    sources = iter_sources(paths, max_doc_bytes=limit)
     enabled = sys.stderr.isatty() if show_progress is None else show_progress
     summary = Summary()
     handle = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
     try:
-        write_jsonl(run(progress(sources, enabled), knowledge, summary, events=with_events), handle)
+        with ExitStack() as stack:
+            # URLs are fetched as by `ingest`, but nothing is remembered: no database here.
+            reader = stack.enter_context(_web_reader(None, False)) if any(map(_is_url, paths)) else None
+            sources = _inputs(paths, reader, lambda group: iter_sources(group, max_doc_bytes=limit))
+            write_jsonl(run(progress(sources, enabled), knowledge, summary, events=with_events), handle)
     finally:
         if out:
             handle.close()
@@ -89,8 +93,6 @@ def ingest(
         "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal).")] = None,
 ) -> None:
     """Read articles and store their document, mention, event and quote records in the database."""
-    from contextlib import ExitStack
-
     from sqlalchemy.exc import SQLAlchemyError
 
     from frontwatch.engines.local import progress
@@ -140,13 +142,13 @@ def _inputs(paths, reader, read_paths):  # type: ignore[no-untyped-def]
 
 @contextmanager
 def _web_reader(database, force: bool):  # type: ignore[no-untyped-def]
-    """A reader of URLs whose validators and seen feed items live in `database`."""
+    """A reader of URLs whose validators and seen feed items live in `database` (None: kept nowhere)."""
     from frontwatch.live.fetch import Fetcher
     from frontwatch.live.sources import WebReader
     from frontwatch.live.state import LiveState
 
     with Fetcher() as fetcher:
-        yield WebReader(fetcher, LiveState(database), force=force)
+        yield WebReader(fetcher, LiveState(database) if database is not None else None, force=force)
 
 
 @app.command()

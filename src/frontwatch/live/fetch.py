@@ -36,6 +36,8 @@ RESPONSE_TIMEOUTS = 4
 ROBOTS_MAX_BYTES = 512_000  # what is parsed of a robots.txt (Google reads 500 KiB)
 ROBOTS_TTL_SECONDS = 24 * 3600.0  # RFC 9309: a cached robots.txt is used for at most 24 hours
 ROBOTS_FAILURE_TTL_SECONDS = 600.0  # an unreachable robots.txt is asked for again after this
+# A robots.txt Crawl-delay is honoured up to this many seconds between requests to one site.
+MAX_CRAWL_DELAY_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,14 @@ class Fetched:
         return self.status == 304
 
 
+@dataclass(frozen=True)
+class _Robots:
+    expires: float                   # time.monotonic() after which robots.txt is read again
+    rules: Protego | None = None     # None: no rules, everything allowed
+    unavailable: str | None = None   # why everything is disallowed (robots.txt unreachable)
+    crawl_delay: float = 0.0
+
+
 class _Retryable(Exception):
     def __init__(self, reason: str, status: int | None = None, retry_after: float | None = None) -> None:
         super().__init__(reason)
@@ -113,7 +123,8 @@ class Fetcher:
         self.sleep = sleep
         self.client = httpx.Client(timeout=httpx.Timeout(self.settings.timeout), follow_redirects=False,
                                    headers={"User-Agent": self.settings.user_agent}, transport=transport)
-        self._robots: dict[str, tuple[float, Protego | None, str | None]] = {}
+        self._robots: dict[str, _Robots] = {}
+        self._last_request: dict[str, float] = {}  # origin -> time.monotonic() of the last request
 
     def close(self) -> None:
         self.client.close()
@@ -143,6 +154,7 @@ class Fetcher:
             if robots:
                 self._check_robots(current)
             response = self._get(current, headers, limit, truncate)
+            self._last_request[_origin(current)] = time.monotonic()
             if response.status not in REDIRECT_STATUSES:
                 response.url = url
                 return response
@@ -235,31 +247,35 @@ class Fetcher:
     # ------------------------------------------------------------ robots.txt
 
     def _check_robots(self, url: str) -> None:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
-        cached = self._robots.get(origin)
-        if cached is None or time.monotonic() > cached[0]:
-            cached = self._load_robots(origin)
-            self._robots[origin] = cached
-        _expires, rules, unavailable = cached
-        if unavailable:
-            raise RobotsDisallowed(url, unavailable)
-        if rules is not None and not rules.can_fetch(url, ROBOTS_AGENT):
+        origin = _origin(url)
+        robots = self._robots.get(origin)
+        if robots is None or time.monotonic() > robots.expires:
+            robots = self._robots[origin] = self._load_robots(origin)
+        if robots.unavailable:
+            raise RobotsDisallowed(url, robots.unavailable)
+        if robots.rules is not None and not robots.rules.can_fetch(url, ROBOTS_AGENT):
             raise RobotsDisallowed(url, f"disallowed by {origin}/robots.txt for {ROBOTS_AGENT}")
+        last = self._last_request.get(origin)
+        if robots.crawl_delay and last is not None:
+            wait = last + robots.crawl_delay - time.monotonic()
+            if wait > 0:
+                self.sleep(wait)
 
-    def _load_robots(self, origin: str) -> tuple[float, Protego | None, str | None]:
-        """(expiry, rules or None for allow-all, reason when everything is disallowed)."""
+    def _load_robots(self, origin: str) -> _Robots:
         now = time.monotonic()
         try:
             fetched = self._follow(f"{origin}/robots.txt", {}, ROBOTS_MAX_BYTES, robots=False, truncate=True)
         except FetchError as error:
             if error.status is not None and 400 <= error.status < 500:
-                return now + ROBOTS_TTL_SECONDS, None, None  # RFC 9309: no robots.txt, no rules
+                return _Robots(now + ROBOTS_TTL_SECONDS)  # RFC 9309: no robots.txt, no rules
             # RFC 9309: a robots.txt that cannot be reached means the whole site is disallowed.
             reason = f"{origin}/robots.txt is unavailable ({error.problem}), so the site is treated as disallowed"
-            return now + ROBOTS_FAILURE_TTL_SECONDS, None, reason
-        text = fetched.content.decode("utf-8", errors="replace")
-        return now + ROBOTS_TTL_SECONDS, Protego.parse(text), None
+            return _Robots(now + ROBOTS_FAILURE_TTL_SECONDS, unavailable=reason)
+        finally:
+            self._last_request[origin] = time.monotonic()
+        rules = Protego.parse(fetched.content.decode("utf-8", errors="replace"))
+        delay = min(float(rules.crawl_delay(ROBOTS_AGENT) or 0.0), MAX_CRAWL_DELAY_SECONDS)
+        return _Robots(now + ROBOTS_TTL_SECONDS, rules, crawl_delay=delay)
 
 
 def retry_after(value: str | None) -> float | None:
@@ -276,6 +292,11 @@ def retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _describe(exc: Exception) -> str:
