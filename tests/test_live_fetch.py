@@ -143,6 +143,12 @@ def test_a_redirect_loop_is_reported_with_its_chain(web: LocalWeb, fetcher: Fetc
         fetcher.fetch(web.url("/ping"))
 
 
+def test_a_redirect_out_of_the_web_is_refused(web: LocalWeb, fetcher: Fetcher) -> None:
+    web.add("/sneaky", Reply(302, headers={"Location": "file:///etc/passwd"}))
+    with pytest.raises(FetchError, match=r"redirected to a non-web URL: .*/sneaky -> file:///etc/passwd"):
+        fetcher.fetch(web.url("/sneaky"))
+
+
 def test_redirects_are_bounded(web: LocalWeb, fetcher: Fetcher) -> None:
     for hop in range(10):
         web.add(f"/hop{hop}", Reply(302, headers={"Location": f"/hop{hop + 1}"}))

@@ -13,8 +13,8 @@ from frontwatch.errors import InputError
 from frontwatch.ingest.metadata import normalise_date, normalise_language
 
 # Content types feeds are served as (many servers use plain XML types).
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
-              "application/xml", "text/xml", "application/x-rss+xml")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml",
+              "application/x-rss+xml")
 # An item whose own content (content:encoded, Atom <content>) has at least this much text, more
 # than its summary, is read from the feed; otherwise its link is fetched. Below it, content is a
 # teaser (one or two sentences) and the article is on the page. Chosen by hand: a short news

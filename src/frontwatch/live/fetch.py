@@ -151,6 +151,8 @@ class Fetcher:
         chain = [url]
         current = url
         while True:
+            if urlsplit(current).scheme.lower() not in ("http", "https"):
+                raise FetchError(url, f"redirected to a non-web URL: {' -> '.join(chain)}")
             if robots:
                 self._check_robots(current)
             response = self._get(current, headers, limit, truncate)
