@@ -191,13 +191,15 @@ class Feed:
     title: str
     items: list[Item]
     link: str = "https://example.invalid/"
+    language: str | None = None      # the channel's <language>
 
     def rss(self, base: str) -> bytes:
         entries = "".join(_rss_item(item, base) for item in self.items)
+        language = f"<language>{escape(self.language)}</language>" if self.language else ""
         return (f'<?xml version="1.0" encoding="utf-8"?>\n'
                 f'<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
                 f"<channel><title>{escape(self.title)}</title><link>{escape(self.link)}</link>"
-                f"<description>Test feed</description>{entries}</channel></rss>\n").encode()
+                f"<description>Test feed</description>{language}{entries}</channel></rss>\n").encode()
 
     def serve(self, web: LocalWeb, feed_path: str = "/feed.xml", *, etag: str | None = None) -> str:
         """Put the feed and every item's page on `web`; the feed's URL."""

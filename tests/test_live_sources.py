@@ -100,7 +100,7 @@ def test_a_feed_item_with_only_a_summary_is_read_from_its_page(web: LocalWeb, kb
     full = Item("guid-full", "Full text in the feed", "/b.html", published=published,
                 content="".join(f"<p>{p}</p>" for p in [STORY.replace("Saraqib", "Maarat al-Numan")] * 2))
     assert len(full.content or "") > FULL_TEXT_MIN_CHARS
-    url = Feed("Idlib Wire", [teaser, full]).serve(web)
+    url = Feed("Idlib Wire", [teaser, full], language="en-GB").serve(web)
     summary, reader = ingest_urls([url], kb, database, fetcher)
     assert summary.stored == 2 and not summary.failed
     documents = stored_documents(database)
@@ -110,6 +110,7 @@ def test_a_feed_item_with_only_a_summary_is_read_from_its_page(web: LocalWeb, kb
     assert "eastern edge of the town" in first.text  # type: ignore[attr-defined] # the page, not the teaser
     second = documents[item_doc_id("guid-full")]
     assert "Maarat al-Numan" in second.text  # type: ignore[attr-defined]
+    assert first.language == second.language == "en"  # type: ignore[attr-defined] # the channel's <language>
     assert web.hits("/b.html") == []  # full text in the feed: the page is not fetched
     assert reader.results[0].line().endswith("feed of 2 items, 2 new, 0 unchanged, 0 seen before, 0 failed")
 
