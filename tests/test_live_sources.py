@@ -231,7 +231,8 @@ def test_a_poll_stopped_between_items_resumes_where_it_stopped(
     summary = IngestSummary()
     ingest(counted(), kb, database, summary, on_result=reader.on_result)  # as if SIGTERM came after two
     assert summary.stored == 2
-    # The feed's ETag was not kept (two items are still to do): the next poll reads it and does the rest.
+    assert LiveState(database).last_fetch(url) is None  # not a finished poll: due at once after a restart
+    # The poll was not noted (two items are still to do): the next one reads the feed and does the rest.
     rest, reader = ingest_urls([url], kb, database, fetcher)
     assert (rest.stored, reader.results[0].seen) == (2, 2)
     assert set(stored_documents(database)) == {item_doc_id(item.guid) for item in items}

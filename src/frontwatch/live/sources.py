@@ -128,8 +128,7 @@ class WebReader:
         finished = True  # every item stored or given up: the next poll may be conditional
         for item in feed.items:
             if self.stop():
-                finished = False
-                break
+                return  # not noted as polled: a restarted watcher polls this feed first
             known = None if self.force or self.state is None else self.state.item(url, item.item_id)
             if known is not None and known.done:
                 result.seen += 1
