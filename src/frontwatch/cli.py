@@ -4,6 +4,7 @@ function and format its result; nothing else happens here."""
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -38,7 +39,8 @@ def _load_kb(kb_dirs: list[Path] | None):  # type: ignore[no-untyped-def]
 
 @app.command()
 def extract(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, directories, - for stdin, or http(s) URLs of RSS/Atom feeds or article pages.")],
     output_format: Annotated[str, typer.Option("--format", help="Output format.")] = "jsonl",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write records here instead of stdout.")] = None,
     kb: KbOption = None,
@@ -59,12 +61,15 @@ def extract(
     except FrontwatchError as exc:
         _fail(str(exc))
     limit = int((max_doc_mb or config.max_doc_mb()) * 1_000_000)
-    sources = iter_sources(paths, max_doc_bytes=limit)
     enabled = sys.stderr.isatty() if show_progress is None else show_progress
     summary = Summary()
     handle = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
     try:
-        write_jsonl(run(progress(sources, enabled), knowledge, summary, events=with_events), handle)
+        with ExitStack() as stack:
+            # URLs are fetched as by `ingest`, but nothing is remembered: no database here.
+            reader = stack.enter_context(_web_reader(None, False)) if any(map(_is_url, paths)) else None
+            sources = _inputs(paths, reader, lambda group: iter_sources(group, max_doc_bytes=limit))
+            write_jsonl(run(progress(sources, enabled), knowledge, summary, events=with_events), handle)
     finally:
         if out:
             handle.close()
@@ -76,12 +81,14 @@ def extract(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, directories, - for stdin, or http(s) URLs of RSS/Atom feeds or article pages.")],
     db: DbOption = None,
     kb: KbOption = None,
     max_doc_mb: Annotated[float | None, typer.Option(help="Skip documents larger than this (MB).")] = None,
     force: Annotated[bool, typer.Option(
-        "--force", help="Process and store again documents stored unchanged (e.g. after a KB update).")] = False,
+        "--force", help="Process and store again documents stored unchanged (e.g. after a KB update); "
+                        "for URLs, fetch unconditionally and read feed items seen before.")] = False,
     show_progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal).")] = None,
 ) -> None:
@@ -100,21 +107,89 @@ def ingest(
     except FrontwatchError as exc:
         _fail(str(exc))
     limit = int((max_doc_mb or config.max_doc_mb()) * 1_000_000)
-    sources = iter_sources(paths, max_doc_bytes=limit)
     enabled = sys.stderr.isatty() if show_progress is None else show_progress
     summary = IngestSummary()
     failure = None
-    with database:
+    with database, ExitStack() as stack:
+        reader = stack.enter_context(_web_reader(database, force)) if any(map(_is_url, paths)) else None
+        sources = _inputs(paths, reader, lambda group: iter_sources(group, max_doc_bytes=limit))
         try:
-            ingest_sources(progress(sources, enabled), knowledge, database, summary, inputs=paths, force=force)
+            ingest_sources(progress(sources, enabled), knowledge, database, summary, inputs=paths, force=force,
+                           on_result=reader.on_result if reader else None)
         except SQLAlchemyError as exc:
             failure = f"database {database.display_url} failed, batch stopped: {getattr(exc, 'orig', None) or exc}"
+        for result in reader.results if reader else []:
+            typer.echo(f"  {result.line()}", err=True)
     for line in summary.details():
         typer.echo(line, err=True)
     typer.echo(summary.line(), err=True)
     if failure:
         _fail(failure)
     raise typer.Exit(1 if summary.failed else 0)
+
+
+def _is_url(value: str) -> bool:
+    from frontwatch.live.sources import is_url
+
+    return is_url(value)
+
+
+def _inputs(paths, reader, read_paths):  # type: ignore[no-untyped-def]
+    from frontwatch.live.sources import iter_inputs
+
+    return iter_inputs(paths, reader, read_paths)
+
+
+@contextmanager
+def _web_reader(database, force: bool):  # type: ignore[no-untyped-def]
+    """A reader of URLs whose validators and seen feed items live in `database` (None: kept nowhere)."""
+    from frontwatch.live.fetch import Fetcher
+    from frontwatch.live.sources import WebReader
+    from frontwatch.live.state import LiveState
+
+    with Fetcher() as fetcher:
+        yield WebReader(fetcher, LiveState(database) if database is not None else None, force=force)
+
+
+@app.command()
+def watch(
+    feeds_file: Annotated[Path, typer.Argument(metavar="FEEDS.yaml", help="The feeds to poll (see docs/live.md).")],
+    db: DbOption = None,
+    kb: KbOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll every feed once, now, and exit.")] = False,
+    interval: Annotated[str | None, typer.Option(
+        help="Default time between polls of a feed without its own interval (seconds, or 30m, 2h); "
+             "default: the file's `interval`, else 15m.")] = None,
+) -> None:
+    """Poll RSS/Atom feeds on a schedule and ingest their new items; resumable after a restart."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from frontwatch.live.fetch import Fetcher
+    from frontwatch.live.watch import Watcher, load_feeds, parse_interval, stop_on_signals
+    from frontwatch.store import open_database
+
+    def report(line: str) -> None:
+        typer.echo(line, err=True)
+
+    try:
+        default = parse_interval(interval, "--interval") if interval is not None else None
+        feeds = load_feeds(feeds_file, default)
+        knowledge = _load_kb(kb)
+        database = open_database(db)
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    report(f"frontwatch: watching {len(feeds)} feed{'s' * (len(feeds) != 1)} into {database.display_url}")
+    with database, Fetcher() as fetcher:
+        watcher = Watcher(database, knowledge, feeds, fetcher, report)
+        try:
+            with stop_on_signals(watcher.stop, report):
+                result = watcher.run(once=once)
+        except SQLAlchemyError as exc:
+            _fail(f"database {database.display_url} failed, watch stopped: {getattr(exc, 'orig', None) or exc}")
+    if result is None:
+        report("frontwatch: stopped")
+        raise typer.Exit(0)
+    raise typer.Exit(1 if result.summary.failed else 0)
 
 
 @app.command(name="eval")

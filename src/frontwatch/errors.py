@@ -45,3 +45,16 @@ class ConfigError(FrontwatchError):
 
     def __init__(self, name: str, value: str, expected: str) -> None:
         super().__init__(f"{name}={value!r}: {expected}")
+
+
+class FetchError(InputError):
+    """A URL could not be fetched: network, HTTP status, size, redirects. `status` is the HTTP
+    status when the server answered."""
+
+    def __init__(self, url: str, problem: str, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(url, problem)
+
+
+class RobotsDisallowed(FetchError):
+    """The site's robots.txt does not allow Frontwatch to fetch this URL."""

@@ -11,7 +11,7 @@ Promises (docs/storage.md; tests/test_store_ingest.py and tests/test_store_kill.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
@@ -61,10 +61,16 @@ class IngestSummary(Summary):
             self.replaced += 1
 
 
+OnResult = Callable[[SourceDocument, StoreOutcome | Skipped], None]
+
+
 def ingest(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase, database: Database,
-           summary: IngestSummary, *, inputs: Sequence[str] = (), force: bool = False) -> None:
+           summary: IngestSummary, *, inputs: Sequence[str] = (), force: bool = False,
+           on_result: OnResult | None = None) -> None:
     """Process and store every source, recording what happened in `summary` and in a row
-    of `ingest_runs`. `force` re-processes sources that are stored unchanged."""
+    of `ingest_runs`. `force` re-processes sources that are stored unchanged. `on_result` is
+    told what became of each document once its transaction is over (live sources use it to
+    mark feed items done only after they are stored)."""
     with database.write() as connection:
         summary.run_id = repository.start_run(connection, inputs, __version__, kb.digest or None)
     status = "failed"
@@ -73,7 +79,9 @@ def ingest(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase, datab
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
                 continue
-            _ingest_one(item, kb, database, summary, force)
+            result = _ingest_one(item, kb, database, summary, force)
+            if on_result is not None:
+                on_result(item, result)
         status = "finished"
     finally:
         errors = [{"source": skip.source, "reason": skip.reason} for skip in summary.skipped]
@@ -98,7 +106,7 @@ def refused_by_database(exc: DBAPIError) -> bool:
 
 
 def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, summary: IngestSummary,
-                force: bool) -> None:
+                force: bool) -> StoreOutcome | Skipped:
     key = repository.article_key(source)
     digest = repository.source_sha256(source)
     if not force:
@@ -108,11 +116,11 @@ def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, s
             stored = repository.find_stored(connection, key, repository.source_doc_id(source))
         if stored is not None and (stored.article_key != key or stored.source_sha256 == digest):
             summary.count("unchanged", 0)
-            return
+            return "unchanged"
     records = process_safely(source, kb)
     if isinstance(records, Skipped):
         summary.skipped.append(records)
-        return
+        return records
     provenance = Provenance(source_sha256=digest, article_key=key, kb_digest=kb.digest or None,
                             run_id=summary.run_id)
     try:
@@ -130,12 +138,15 @@ def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, s
         # Something in this document the database refuses: its transaction is rolled back,
         # the batch goes on.
         reason = " ".join(str(exc.orig).split())
-        summary.skipped.append(Skipped(source=source.source, reason=f"cannot store: {reason}"))
-        return
+        refused = Skipped(source=source.source, reason=f"cannot store: {reason}")
+        summary.skipped.append(refused)
+        return refused
     except UnicodeEncodeError as exc:
         # a lone surrogate (JSON "\ud800") survives into a field: no database encoding can hold it
         around = exc.object[max(0, exc.start - 20):exc.end + 20]
         reason = f"cannot store: {around!a} is not valid Unicode ({exc.reason})"
-        summary.skipped.append(Skipped(source=source.source, reason=reason))
-        return
+        unstorable = Skipped(source=source.source, reason=reason)
+        summary.skipped.append(unstorable)
+        return unstorable
     summary.count(outcome, len(records))
+    return outcome

@@ -27,7 +27,7 @@ from frontwatch.records import (
     SourceDocument,
 )
 from frontwatch.store import rows
-from frontwatch.store.schema import documents, events, ingest_runs, mentions, quotes
+from frontwatch.store.schema import documents, events, feed_items, fetched_urls, ingest_runs, mentions, quotes
 
 # Rows fetched per round trip when streaming.
 STREAM_BATCH = 500
@@ -409,6 +409,7 @@ def change_marker(connection: Connection) -> tuple[int, int, str]:
 
 
 def counts(connection: Connection) -> dict[str, int]:
-    """Rows per table: documents, mentions, events, quotes, ingest_runs."""
+    """Rows per table: documents, mentions, events, quotes, ingest_runs, and the live-source
+    state (fetched_urls, feed_items)."""
     return {table.name: int(connection.execute(select(func.count()).select_from(table)).scalar_one())
-            for table in (documents, mentions, events, quotes, ingest_runs)}
+            for table in (documents, mentions, events, quotes, ingest_runs, fetched_urls, feed_items)}

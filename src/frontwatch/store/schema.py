@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -188,3 +189,35 @@ quotes = Table(
 )
 
 CHILD_TABLES = (mentions, events, quotes)
+
+# ---------------------------------------------------------------- live sources (revision 0002)
+# What `frontwatch ingest URL` and `frontwatch watch` remember between runs. URLs are keyed by
+# their SHA-256 (`url_key`, `feed_key`, `item_key`): PostgreSQL cannot index very long values.
+
+fetched_urls = Table(
+    "fetched_urls", metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("url_key", String(64), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("etag", Text),                               # validators for the next conditional GET
+    Column("last_modified", Text),
+    Column("status", Integer),                         # HTTP status of the last fetch; null: no response
+    Column("error", Text),                             # why the last fetch failed, null when it did not
+    Column("fetched_at", DateTime(timezone=True), nullable=False),   # a feed's last poll
+)
+
+feed_items = Table(
+    "feed_items", metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("feed_key", String(64), nullable=False),
+    Column("item_key", String(64), nullable=False),
+    Column("item_id", Text, nullable=False),           # the item's guid, else its link
+    Column("url", Text),
+    Column("doc_id", Text),                            # the stored document, once stored
+    Column("status", String(16), nullable=False),      # stored | failed
+    Column("reason", Text),                            # why it failed
+    Column("attempts", Integer, nullable=False, server_default="1"),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("last_attempt_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("feed_key", "item_key"),
+)
