@@ -108,7 +108,10 @@ def ingest(
         try:
             ingest_sources(progress(sources, enabled), knowledge, database, summary, inputs=paths, force=force)
         except SQLAlchemyError as exc:
-            failure = f"database {database.display_url} failed, batch stopped: {getattr(exc, 'orig', None) or exc}"
+            where = f" while storing {summary.stopped_at.source}" if summary.stopped_at else ""
+            failure = (f"database {database.display_url} failed{where}, batch stopped: "
+                       f"{getattr(exc, 'orig', None) or exc} (documents already stored are kept, "
+                       f"{summary.stored + summary.replaced} by this run; run it again to store the rest)")
     for line in summary.details():
         typer.echo(line, err=True)
     typer.echo(summary.line(), err=True)

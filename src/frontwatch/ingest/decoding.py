@@ -15,6 +15,14 @@ MAX_CONTROL_SHARE = 0.05
 # in a long article do not make it unreadable, random binary does.
 MAX_REPLACEMENT_SHARE = 0.01
 
+# Mixed encodings (a UTF-8 article with a windows-1252 paste in it): UTF-8 throughout, the bytes
+# that are not UTF-8 read as windows-1252, when the text holds at least this many well-formed
+# UTF-8 characters and at most this share of bytes that are not UTF-8. A legacy-encoded file has
+# (almost) no well-formed UTF-8 sequences; random bytes have far more bad ones.
+MIN_MIXED_UTF8_CHARS = 5
+MAX_MIXED_SHARE = 0.10
+_CP1252_FALLBACK = "frontwatch-cp1252-fallback"
+
 # A well-formed UTF-8 multi-byte character; latin-1 text almost never contains one by chance.
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1b")
@@ -109,6 +117,30 @@ def _damaged_utf8(data: bytes) -> bool:
     return replacement_share(data.decode("utf-8", errors="replace")) < MAX_REPLACEMENT_SHARE
 
 
+def _cp1252_for_bad_bytes(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start:error.end]
+    return bytes(bad).decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(_CP1252_FALLBACK, _cp1252_for_bad_bytes)
+
+
+def _mixed_utf8(data: bytes) -> str | None:
+    """`data` decoded as UTF-8 with its non-UTF-8 bytes read as windows-1252, when it looks like
+    UTF-8 text with legacy-encoded parts (see MIN_MIXED_UTF8_CHARS); else None."""
+    utf8_chars = 0
+    for _ in _UTF8_MULTIBYTE.finditer(data):
+        utf8_chars += 1
+        if utf8_chars >= MIN_MIXED_UTF8_CHARS:
+            break
+    else:
+        return None
+    if replacement_share(data.decode("utf-8", errors="replace")) > MAX_MIXED_SHARE:
+        return None
+    return data.decode("utf-8", errors=_CP1252_FALLBACK)
+
+
 def decode_document(data: bytes, source: str, declared: str | None = None) -> str:
     """Decode one whole document, or raise InputError saying why it is not text."""
     if not data.strip():
@@ -124,6 +156,9 @@ def decode_document(data: bytes, source: str, declared: str | None = None) -> st
         pass
     if _damaged_utf8(data):
         return _lossy_decode(data, "utf-8", source)
+    mixed = _mixed_utf8(data)
+    if mixed is not None:
+        return _check_empty(mixed, source)
     for encoding in (declared, detect_encoding(data)):
         if encoding:
             try:
