@@ -151,6 +151,9 @@ def _walk(
         kind = kind_of(entry.name)
         if kind is not None:
             yield from _read_file(entry.path, kind, max_doc_bytes)
+        elif PurePath(entry.name).suffix.lower() in COMPRESSED:
+            # Other files are not articles, but an archive may well hold some: say it was not read.
+            yield Skipped(source=display_name(entry.path), reason=unsupported_reason(entry.name))
 
 
 def _read_file(path: str, kind: str, max_doc_bytes: int) -> Iterator[Record]:
@@ -205,7 +208,7 @@ def _read_lines(
     if not sample.strip():
         yield Skipped(source=source, reason="empty")
         return
-    if is_binary(sample):
+    if is_binary(sample, nul_means_binary=False):
         yield Skipped(source=source, reason="binary file")
         return
     encoding = sniff_stream_encoding(sample, complete=len(sample) < SNIFF_BYTES)
