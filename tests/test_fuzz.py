@@ -170,11 +170,12 @@ def hostile_pages(draw: st.DrawFn) -> str:
     wrappers = st.sampled_from(["div", "section", "span", "article", "main", "td", "li", "blockquote", "b"])
     article = draw(st.sampled_from(ARTICLES))
     parts = ["<html><head>", draw(hidden), "</head><body>"]
-    tags = draw(st.lists(wrappers, max_size=40))
+    tags = draw(st.lists(wrappers, max_size=40)) + ["div"] * draw(st.sampled_from([0, 0, 300, 2500]))
     parts += [f"<{tag}>" for tag in tags]
     for paragraph in article.split("\n\n")[: draw(st.integers(1, 12))]:
         if draw(st.booleans()):
             parts.append(draw(hidden))
+        paragraph += draw(st.one_of(st.just(""), odd_text.map(lambda t: t[:20])))  # controls too
         parts.append("<p>" + paragraph.replace("&", "&amp;").replace("<", "&lt;") + "</p>")
     parts.append(draw(hidden))
     parts += [f"</{tag}>" for tag in reversed(tags)] if draw(st.booleans()) else []  # or left unclosed

@@ -27,6 +27,8 @@ _BLOCK_TAGS = (
     "blockquote", "pre", "figure", "figcaption", "form", "hr", "address",
 )
 _SPACES = re.compile(r"[^\S\n]+")
+# Characters XML (hence lxml) cannot hold in a text node.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # libxml2's nesting limit with XML_PARSE_HUGE (lxml's huge_tree); 256 without it.
 _HUGE_DEPTH = 2048
 
@@ -91,7 +93,9 @@ def _deep_body_text(html: str, source: str) -> str:
 
     parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True)
     try:
-        tree = lxml.html.document_fromstring(html, parser=parser)
+        # lxml keeps control characters from a string in the tree but refuses them when text is set
+        # (body_text does), as trafilatura's loader does not: drop them first.
+        tree = lxml.html.document_fromstring(_NOT_XML.sub("", html), parser=parser)
     except Exception:  # noqa: BLE001 - lxml raises ParserError (or ValueError) on an empty document
         tree = None
     text = body_text(tree) if tree is not None else ""
