@@ -37,7 +37,7 @@ SCRIPT_MARKER = "zqxscriptmarkerzqx"
 
 # A hang fails the test (a document takes milliseconds; the first HTML page loads trafilatura).
 # Few examples each: the whole file stays within tens of seconds on a loaded CI machine.
-FUZZ = settings(max_examples=60, deadline=timedelta(seconds=20),
+FUZZ = settings(max_examples=50, deadline=timedelta(seconds=20),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Text the extractor finds hard: every script, bidi and zero-width marks, combining characters,
