@@ -39,7 +39,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import FrameType
 
@@ -376,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
 
     report = run(seconds, inputs, args.seed, args.save, progress=None if args.json else show)
     if args.json:
-        data = asdict(report)
+        # Not dataclasses.asdict: it rebuilds a Counter from (key, count) pairs, counting the pairs.
+        data = {item.name: getattr(report, item.name) for item in fields(report)}
         data["failed"] = report.failed
         print(json.dumps(data, indent=2, default=str))
     else:

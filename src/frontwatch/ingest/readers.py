@@ -44,7 +44,7 @@ KINDS: dict[str, str] = {
     ".csv": "csv",
     ".tsv": "tsv",
 }
-# Compressed files given by name get their own message (they are not read; see unsupported_reason).
+# Compressed files are reported, by name or inside a directory, not read (see unsupported_reason).
 COMPRESSED = frozenset({".gz", ".tgz", ".bz2", ".xz", ".zst", ".zip", ".7z", ".rar", ".tar", ".lz4", ".z"})
 # Bytes read up front to sniff binary content, the encoding, and what stdin holds.
 SNIFF_BYTES = 65536
