@@ -117,7 +117,10 @@ def ingest(
             ingest_sources(progress(sources, enabled), knowledge, database, summary, inputs=paths, force=force,
                            on_result=reader.on_result if reader else None)
         except SQLAlchemyError as exc:
-            failure = f"database {database.display_url} failed, batch stopped: {getattr(exc, 'orig', None) or exc}"
+            where = f" while storing {summary.stopped_at.source}" if summary.stopped_at else ""
+            failure = (f"database {database.display_url} failed{where}, batch stopped: "
+                       f"{getattr(exc, 'orig', None) or exc} (documents already stored are kept, "
+                       f"{summary.stored + summary.replaced} by this run; run it again to store the rest)")
         for result in reader.results if reader else []:
             typer.echo(f"  {result.line()}", err=True)
     for line in summary.details():

@@ -13,9 +13,10 @@ cleaner made) and `mention.link` (how a mention was linked).
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 EntityType = Literal["place", "actor", "person", "organisation"]
 Modality = Literal["asserted", "reported", "hedged", "hypothetical", "negated", "planned"]
@@ -36,9 +37,19 @@ _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 # ---------------------------------------------------------------- input side
 
+# A UTF-16 surrogate on its own: JSON ("\\ud800") and undecodable file names (os.fsdecode) produce
+# them, and no encoding can write them, so a record holding one could be neither printed nor stored.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """`text` with lone surrogates replaced by U+FFFD, as a lossy decoder does with bad bytes."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
 
 class SourceDocument(Record):
-    """One article as a reader produced it, before cleaning."""
+    """One article as a reader produced it, before cleaning. Its strings are always valid
+    Unicode (lone surrogates become U+FFFD), so every record made of it can be written."""
 
     text: str
     doc_id: str | None = None
@@ -49,12 +60,22 @@ class SourceDocument(Record):
     language: str | None = None
     source: str = "-"
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _valid_unicode(cls, value: str | None) -> str | None:
+        return valid_unicode(value) if value else value
+
 
 class Skipped(Record):
     """An input that could not be read, with the reason (for the batch summary)."""
 
     source: str
     reason: str
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _valid_unicode(cls, value: str) -> str:
+        return valid_unicode(value)
 
 
 # ---------------------------------------------------------------- cleaning

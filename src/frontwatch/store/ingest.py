@@ -33,10 +33,13 @@ class IngestSummary(Summary):
     replaced: int = 0
     unchanged: int = 0
     run_id: int | None = None
+    # The document being stored when the database failed as a whole (the batch stopped there).
+    stopped_at: Skipped | None = None
 
     def line(self) -> str:
-        return (f"{super().line()}; stored {self.stored} new, replaced {self.replaced}, "
+        text = (f"{super().line()}; stored {self.stored} new, replaced {self.replaced}, "
                 f"unchanged {self.unchanged}")
+        return f"{text}; stopped at {self.stopped_at.source}" if self.stopped_at else text
 
     def run_counts(self) -> dict[str, int]:
         """The counts as the ingest_runs table holds them."""
@@ -133,11 +136,15 @@ def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, s
                 assert summary.run_id is not None
                 repository.update_run(connection, summary.run_id, after.run_counts())
     except DBAPIError as exc:
+        reason = " ".join(str(exc.orig).split())
         if not refused_by_database(exc):
+            # The database failed as a whole (disk full, connection lost): this document's transaction
+            # is rolled back, those committed before it stay, and the batch ends naming where it stopped.
+            summary.stopped_at = Skipped(source=source.source, reason=f"not stored, batch stopped: {reason}")
+            summary.skipped.append(summary.stopped_at)
             raise
         # Something in this document the database refuses: its transaction is rolled back,
         # the batch goes on.
-        reason = " ".join(str(exc.orig).split())
         refused = Skipped(source=source.source, reason=f"cannot store: {reason}")
         summary.skipped.append(refused)
         return refused
