@@ -8,6 +8,7 @@
 | FRONTWATCH_DB | the database, a file path or URL (like `--db`) | frontwatch.db in the user data dir |
 | FRONTWATCH_TOKEN | token `frontwatch serve` requires for uploads (docs/web.md, security model) | none |
 | FRONTWATCH_MAX_UPLOAD_MB | largest upload request `frontwatch serve` accepts, in MB | 20 |
+| FRONTWATCH_SOURCES | a source registry laid over the shipped one (like `--sources`) | none |
 """
 
 from __future__ import annotations
@@ -43,3 +44,11 @@ def max_upload_mb() -> float:
 def database() -> str | None:
     """The database named by FRONTWATCH_DB (a path or URL); None when unset or empty."""
     return os.environ.get("FRONTWATCH_DB") or None
+
+
+def sources_file(cli_file: Path | None = None) -> Path | None:
+    """The user's source registry: `--sources`, else FRONTWATCH_SOURCES, else none."""
+    if cli_file is not None:
+        return cli_file
+    env = os.environ.get("FRONTWATCH_SOURCES")
+    return Path(env) if env else None

@@ -93,6 +93,9 @@ class DocumentRecord(Record):
     repairs: list[Repair] = Field(default_factory=list)
     source: str = "-"
     text: str
+    # set by the store: the doc_id of the original this document is a near-copy of (null on
+    # originals and on `extract` output, which sees one document at a time)
+    duplicate_of: str | None = None
 
 
 class MentionRecord(Record):
@@ -224,6 +227,8 @@ class IncidentSource(Record):
     modality: Modality
     attribution: Attribution | None = None
     evidence: Evidence
+    tier: int | None = None  # the reliability tier of the outlet it counts for (fuse/sources.py)
+    duplicate_of: str | None = None  # the document is a near-copy of this one: it adds no source
 
 
 class IncidentRecord(Record):

@@ -14,6 +14,7 @@ from frontwatch.kb.fold import fold_name
 from frontwatch.kb.index import PLACE, KnowledgeBase
 from frontwatch.records import ContradictionRecord, DocumentRecord, IncidentRecord, Location, QuoteRecord
 from frontwatch.store.db import Database
+from frontwatch.store.duplicates import copies_of
 from frontwatch.store.repository import (
     BoundingBox,
     DocumentListing,
@@ -128,6 +129,7 @@ class DocumentText(BaseModel):
 
     document: DocumentRecord
     spans: list[Span]
+    copies: list[str] = []  # doc ids of the stored near-copies of this document (document.duplicate_of: its original)
 
 
 @dataclass
@@ -153,6 +155,7 @@ def document_text(database: Database, view: PictureView, doc_id: str,
             return None
         events = events_of(connection, doc_id)
         quotes = quotes_of(connection, doc_id)
+        copies = [copy for copy, _ in copies_of(connection, doc_id)]
     spans = [Span(start=x.start, end=x.end, kind="excluded", label=f"excluded: {x.reason.replace('_', ' ')}")
              for x in document.excluded]
     if focus is not None:
@@ -167,8 +170,8 @@ def document_text(database: Database, view: PictureView, doc_id: str,
         spans += [Span(start=q.start, end=q.end, kind="quote",
                        label=f"quote: {q.speaker.name if q.speaker else 'unknown speaker'}") for q in quotes]
     spans.sort(key=lambda s: (s.start, -s.end))
-    return DocumentView(DocumentText(document=document, spans=spans), segments(document.text, spans), quotes,
-                        view.contradictions_by_doc.get(doc_id, []))
+    return DocumentView(DocumentText(document=document, spans=spans, copies=copies), segments(document.text, spans),
+                        quotes, view.contradictions_by_doc.get(doc_id, []))
 
 
 # ---------------------------------------------------------------- search
