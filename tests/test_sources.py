@@ -91,3 +91,14 @@ def test_a_bad_registry_names_the_file_and_entry(tmp_path: Path, content: str, m
 def test_a_missing_registry_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(KBError, match="source registry not found"):
         load_sources(tmp_path / "nope.yaml")
+
+
+def test_cli_rejects_a_bad_registry_with_the_file_named(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    bad = tmp_path / "tiers.yaml"
+    bad.write_text("outlets:\n  - {name: X, tier: 9}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "frontwatch.cli", "situation", "--db", str(tmp_path / "x.db"),
+                             "--sources", str(bad)], capture_output=True, text=True, check=False)
+    assert result.returncode != 0 and "tiers.yaml" in result.stderr and "unknown tier 9" in result.stderr
