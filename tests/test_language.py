@@ -124,3 +124,15 @@ def test_english_article_keeps_every_stage(extract: Callable[..., Extraction]) -
 def test_declared_language_is_kept_for_a_short_snippet(extract: Callable[..., Extraction]) -> None:
     found = extract("Alep tombe", language="fr")
     assert found.doc.language == "fr" and found.events == []
+
+
+def test_running_english_text_is_recognised_without_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    from frontwatch.ingest import language
+
+    def no_model(text: str) -> tuple[str, float]:
+        raise AssertionError("the model was asked")
+
+    monkeypatch.setattr(language, "detect", no_model)
+    assert identify_language(ENGLISH + " " + ENGLISH) == "en"
+    with pytest.raises(AssertionError, match="the model was asked"):
+        identify_language(FRENCH)

@@ -2,7 +2,7 @@
 
 The identifier is py3langid (langid.py's model, shipped with the package: nothing is
 downloaded). Its model loads once per process, on the first document that needs it (about
-1 s: the model file is LZMA-compressed).
+1 s: the model file is LZMA-compressed); running English text skips it (`ENGLISH_MARKERS`).
 
 What runs, by language (docs/languages.md):
 - English: everything.
@@ -39,9 +39,19 @@ SHORT_TEXT_CONFIDENCE = 0.995
 # Nigerian Pidgin, which "Rebels seized Aleppo." resembles).
 CANDIDATES = ("en", "fr", "es", "de", "it", "pt", "nl", "pl", "ro", "sv", "ar", "fa", "ur", "he", "tr",
               "ru", "uk", "hi", "zh", "ja", "ko", "id", "sw", "am", "so", "ha", "my")
-SAMPLE_CHARS = 3000  # of article text read: plenty for the identifier, cheap on long articles
+# Characters of article text read: a paragraph, plenty for the identifier, whose cost is linear
+# in the length (about 1 ms per 100 characters: on 3,000 it took 40% of the core pipeline's time).
+SAMPLE_CHARS = 1000
+# English fast path: a sample whose words are this dense in English function words is English
+# without asking the model (which then never loads in an English-only run). Measured on the gold
+# articles, the examples and the English texts of the tests: 0.24-0.38; French, Spanish, German,
+# Dutch and Arabic sentences written for the tests: 0.00-0.08.
+ENGLISH_MARKERS = frozenset("the of and to was were is are said with that by from has have for on in it its after "
+                            "been would their they".split())
+ENGLISH_MARKER_SHARE = 0.15
+ENGLISH_MIN_WORDS = 20
 
-_LETTER = re.compile(r"[^\W\d_]")
+_WORDS = re.compile(r"[^\W\d_]+")
 _lock = threading.Lock()
 _identifier: Any = None
 
@@ -77,7 +87,12 @@ def detect(text: str) -> tuple[str, float]:
 def identify_language(text: str, declared: str | None = None) -> str:
     """The language of an article: the identifier's when it is confident, else the declared
     language (HTML `lang`, a corpus field), else English."""
-    letters = len(_LETTER.findall(text[:SAMPLE_CHARS]))
+    sample = text[:SAMPLE_CHARS]
+    words = _WORDS.findall(sample.lower())
+    if len(words) >= ENGLISH_MIN_WORDS and "the" in words and \
+            sum(word in ENGLISH_MARKERS for word in words) >= ENGLISH_MARKER_SHARE * len(words):
+        return ENGLISH
+    letters = sum(len(word) for word in words)
     if letters:
         language, probability = detect(text)
         needed = MIN_CONFIDENCE if letters >= SHORT_TEXT_LETTERS else SHORT_TEXT_CONFIDENCE
