@@ -8,7 +8,9 @@ kind. Offsets are character offsets into the document's cleaned text (the
 Additions to the contract, made deliberately (see README "Record contracts"):
 `document.text` (the cleaned text, so outside tools can check spans),
 `document.source` (where it was read from), `document.repairs` (edits the
-cleaner made) and `mention.link` (how a mention was linked).
+cleaner made), `document.duplicate_of` (set by the store: the original of a
+near-copy) and `mention.link` (how a mention was linked). `document.language` is
+identified, not only passed through (`ingest.language`).
 """
 
 from __future__ import annotations
