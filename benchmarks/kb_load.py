@@ -15,7 +15,8 @@ import sys
 
 _PROBE = ("import time, sys; from frontwatch.kb import index; t = time.perf_counter(); c = time.process_time(); "
           "kb = index.load(); d = time.perf_counter() - t; c = time.process_time() - c; "
-          "p = index.cache_dir() / f'kb-{kb.digest}.marshal'; print(d, c, p.stat().st_size, len(kb.names), len(kb.places))")
+          "p = index.cache_dir() / f'kb-{kb.digest}.marshal'; "
+          "print(d, c, p.stat().st_size, len(kb.names), len(kb.places))")
 
 
 def main() -> None:

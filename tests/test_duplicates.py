@@ -151,8 +151,8 @@ def test_web_shows_the_cluster(tmp_path: Path, kb: KnowledgeBase) -> None:
         assert listing["copy"]["duplicate_of"] == "wire" and listing["wire"]["copies"] == 1
         assert listing["wire"]["duplicate_of"] is None and listing["copy"]["copies"] == 0
         original = client.get("/api/documents/wire").json()
-        assert original["copies"] == ["copy"] and original["document"]["duplicate_of"] is None
-        assert client.get("/api/documents/copy").json()["document"]["duplicate_of"] == "wire"
+        assert original["copies"] == ["copy"] and original["duplicate_of"] is None
+        assert client.get("/api/documents/copy").json()["duplicate_of"] == "wire"
         page = client.get("/documents/copy").text
         assert "Near-copy of" in page and 'href="/documents/wire"' in page
         assert 'href="/documents/copy"' in client.get("/documents/wire").text

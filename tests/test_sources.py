@@ -14,9 +14,9 @@ from frontwatch.records import DocumentRecord
 from test_fuse import event
 
 
-def _doc(doc_id: str, outlet: str | None, url: str | None = None, duplicate_of: str | None = None) -> DocumentRecord:
+def _doc(doc_id: str, outlet: str | None, url: str | None = None) -> DocumentRecord:
     return DocumentRecord(doc_id=doc_id, outlet=outlet, url=url, published="2025-03-02", text_sha256="0" * 64,
-                          text="", duplicate_of=duplicate_of)
+                          text="")
 
 
 def test_shipped_registry_tiers_outlets_by_name_alias_and_domain() -> None:
@@ -49,8 +49,8 @@ def test_a_near_copy_adds_no_source_and_no_confidence() -> None:
     original = {"w": _doc("w", "Unknown Gazette")}
     (alone,) = fuse_incidents([event("w", 1)], original, registry)
     # a tier-1 outlet running the gazette's story: a copy, not a second source
-    documents = {**original, "c": _doc("c", "Reuters", duplicate_of="w")}
-    (both,) = fuse_incidents([event("w", 1), event("c", 1)], documents, registry)
+    documents = {**original, "c": _doc("c", "Reuters")}
+    (both,) = fuse_incidents([event("w", 1), event("c", 1)], documents, registry, originals={"c": "w"})
     assert both.source_count == 2 and both.independent_sources == 1
     assert both.confidence == alone.confidence
     assert {s.doc_id: s.duplicate_of for s in both.sources} == {"w": None, "c": "w"}

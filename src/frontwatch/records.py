@@ -8,8 +8,7 @@ kind. Offsets are character offsets into the document's cleaned text (the
 Additions to the contract, made deliberately (see README "Record contracts"):
 `document.text` (the cleaned text, so outside tools can check spans),
 `document.source` (where it was read from), `document.repairs` (edits the
-cleaner made), `document.duplicate_of` (set by the store: the original of a
-near-copy) and `mention.link` (how a mention was linked). `document.language` is
+cleaner made) and `mention.link` (how a mention was linked). `document.language` is
 identified, not only passed through (`ingest.language`).
 """
 
@@ -95,9 +94,6 @@ class DocumentRecord(Record):
     repairs: list[Repair] = Field(default_factory=list)
     source: str = "-"
     text: str
-    # set by the store: the doc_id of the original this document is a near-copy of (null on
-    # originals and on `extract` output, which sees one document at a time)
-    duplicate_of: str | None = None
 
 
 class MentionRecord(Record):

@@ -23,7 +23,7 @@ Independence: a source's *origin* is the named person, organisation or outlet it
 report is attributed to (two outlets quoting the same wire or the same spokesman
 are one origin); an anonymous or unattributed report's origin is its outlet (one
 newspaper counts once however many articles it runs), else its document. A near-copy
-of another document (`duplicate_of`, found at ingest: syndicated wire copy) reports
+of another document (`originals`, found at ingest: syndicated wire copy) reports
 for its original: same origin, the original's outlet weight, so it adds nothing.
 
 Confidence: each origin's best event confidence, weighted by its outlet's reliability
@@ -97,13 +97,13 @@ def origin_of(event: EventRecord, document: DocumentInfo | None, doc_id: str | N
     return f"doc:{doc_id or event.doc_id}"
 
 
-def source_document(doc_id: str, documents: Mapping[str, DocumentInfo]) -> tuple[str, DocumentInfo | None]:
+def source_document(doc_id: str, documents: Mapping[str, DocumentInfo],
+                    originals: Mapping[str, str]) -> tuple[str, DocumentInfo | None]:
     """(doc_id, document) a report comes from: a near-copy's original when that is known."""
-    document = documents.get(doc_id)
-    original = getattr(document, "duplicate_of", None)
+    original = originals.get(doc_id)
     if original and original in documents:
         return original, documents[original]
-    return doc_id, document
+    return doc_id, documents.get(doc_id)
 
 
 def type_family(event: EventRecord) -> str:
@@ -185,10 +185,11 @@ class _Cluster:
 
 
 def fuse_incidents(events: Iterable[EventRecord], documents: Mapping[str, DocumentInfo],
-                   sources: SourceRegistry | None = None) -> list[IncidentRecord]:
+                   sources: SourceRegistry | None = None,
+                   originals: Mapping[str, str] | None = None) -> list[IncidentRecord]:
     """Group events into incidents (module docstring), in a deterministic order: the
     documents' publication dates, then document and evidence order. `sources` weighs outlets
-    (default: the shipped registry)."""
+    (default: the shipped registry); `originals` maps near-copies to their original's doc_id."""
     registry = sources if sources is not None else default_sources()
 
     def order(event: EventRecord) -> tuple[str, str, int]:
@@ -208,17 +209,17 @@ def fuse_incidents(events: Iterable[EventRecord], documents: Mapping[str, Docume
             cluster = _Cluster([event])
             candidates.append(cluster)
             clusters.append(cluster)
-    return [_incident(cluster.events, documents, registry) for cluster in clusters]
+    return [_incident(cluster.events, documents, registry, originals or {}) for cluster in clusters]
 
 
 def _incident(events: list[EventRecord], documents: Mapping[str, DocumentInfo],
-              registry: SourceRegistry) -> IncidentRecord:
+              registry: SourceRegistry, originals: Mapping[str, str]) -> IncidentRecord:
     best = max(events, key=_evidence_rank)
     sources: list[IncidentSource] = []
     confidence_by_origin: dict[str, float] = {}
     for event in events:
         document = documents.get(event.doc_id)
-        origin_id, origin_document = source_document(event.doc_id, documents)
+        origin_id, origin_document = source_document(event.doc_id, documents, originals)
         origin = origin_of(event, origin_document, origin_id)
         outlet, url = (origin_document.outlet, getattr(origin_document, "url", None)) if origin_document \
             else (None, None)

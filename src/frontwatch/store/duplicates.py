@@ -194,6 +194,18 @@ def _rows(connection: Connection, doc_ids: Iterable[str]) -> dict[str, Any]:
     return {row.doc_id: row for row in connection.execute(query)}
 
 
+def originals(connection: Connection) -> dict[str, str]:
+    """The original of every stored near-copy: {copy doc_id: original doc_id}."""
+    query = select(documents.c.doc_id, documents.c.duplicate_of).where(documents.c.duplicate_of.is_not(None))
+    return {row.doc_id: row.duplicate_of for row in connection.execute(query)}
+
+
+def original_of(connection: Connection, doc_id: str) -> str | None:
+    """The original a stored document is a near-copy of (None for originals and unknown ids)."""
+    query = select(documents.c.duplicate_of).where(documents.c.doc_id == doc_id)
+    return connection.execute(query).scalar_one_or_none()
+
+
 def copies_of(connection: Connection, doc_id: str) -> list[tuple[str, float | None]]:
     """(doc_id, similarity) of the stored copies of an original, first stored first."""
     query = (select(documents.c.doc_id, documents.c.duplicate_similarity)

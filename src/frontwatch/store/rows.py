@@ -47,7 +47,7 @@ def document_from_row(row: Mapping[Any, Any]) -> DocumentRecord:
         published=row["published"], language=row["language"], text_sha256=row["text_sha256"],
         excluded=[ExcludedSpan.model_validate(span) for span in row["excluded"]],
         repairs=[Repair.model_validate(repair) for repair in row["repairs"]],
-        source=row["source"], text=row["text"], duplicate_of=row.get("duplicate_of"),
+        source=row["source"], text=row["text"],
     )
 
 
