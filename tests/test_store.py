@@ -54,7 +54,7 @@ def test_migrations_create_exactly_the_schema_the_code_describes(database: Datab
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    assert current_revision(database) == head_revision() == "0002"
+    assert current_revision(database) == head_revision() == "0003"
     with database.read() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
@@ -67,7 +67,8 @@ def test_migrations_go_down_and_up_again(database: Database) -> None:
     assert set(table_names(database)) == {"alembic_version"}
     assert current_revision(database) is None
     migrate(database)
-    assert {"documents", "mentions", "events", "quotes", "ingest_runs"} <= set(table_names(database))
+    assert {"documents", "mentions", "events", "quotes", "ingest_runs",
+            "document_minhashes"} <= set(table_names(database))
 
 
 def test_opening_again_keeps_the_data_and_the_revision(db_url: str, corpus: list) -> None:

@@ -251,15 +251,23 @@ def _as_of(value: str | None):  # type: ignore[no-untyped-def]
         _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD)")
 
 
-def _stored_picture(db: str | None, kb: list[Path] | None, as_of: str | None):  # type: ignore[no-untyped-def]
+SourcesOption = Annotated[Path | None, typer.Option(
+    "--sources", help="Source registry (YAML) laid over the shipped one: outlet reliability tiers.")]
+
+
+def _stored_picture(db: str | None, kb: list[Path] | None, as_of: str | None,  # type: ignore[no-untyped-def]
+                    sources: Path | None = None):
+    from frontwatch.fuse.sources import load_sources
     from frontwatch.fuse.stored import stored_picture
     from frontwatch.store import open_database
 
     when = _as_of(as_of)
     try:
         knowledge = _load_kb(kb)
+        registry = load_sources(config.sources_file(sources))
         with open_database(db) as database:
-            return stored_picture(database, knowledge, as_of=when, kb_dirs=config.extra_kb_dirs(kb))
+            return stored_picture(database, knowledge, as_of=when, kb_dirs=config.extra_kb_dirs(kb),
+                                  sources=registry)
     except FrontwatchError as exc:
         _fail(str(exc))
 
@@ -270,13 +278,14 @@ def situation(
     as_of: AsOfOption = None,
     output_format: Annotated[str, typer.Option("--format", help="table, json or geojson.")] = "table",
     kb: KbOption = None,
+    sources: SourcesOption = None,
 ) -> None:
     """Who controls which place (with status, basis and sources), corridors and contradictions."""
     from frontwatch.report.tables import SITUATION_FORMATS, format_situation
 
     if output_format not in SITUATION_FORMATS:
         _fail(f"unknown --format {output_format!r} (supported: {', '.join(SITUATION_FORMATS)})")
-    stored = _stored_picture(db, kb, as_of)
+    stored = _stored_picture(db, kb, as_of, sources)
     typer.echo(format_situation(stored.picture, output_format))
 
 
@@ -286,13 +295,14 @@ def brief(
     db: DbOption = None,
     as_of: AsOfOption = None,
     kb: KbOption = None,
+    sources: SourcesOption = None,
 ) -> None:
     """Write a sourced situation briefing: every sentence cites the spans it rests on."""
     from frontwatch.report.briefing import build_briefing, write_briefing
 
     if out.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
         _fail(f"{out}: the briefing is written as .html or .md")
-    stored = _stored_picture(db, kb, as_of)
+    stored = _stored_picture(db, kb, as_of, sources)
     briefing = build_briefing(stored.picture, stored.documents, stored.quotes)
     try:
         write_briefing(briefing, out)
@@ -309,13 +319,14 @@ def export(
     db: DbOption = None,
     as_of: AsOfOption = None,
     kb: KbOption = None,
+    sources: SourcesOption = None,
 ) -> None:
     """Export the fused picture: incidents, control, contradictions, corridors."""
     from frontwatch.export.formats import FORMATS, export_lines
 
     if output_format not in FORMATS:
         _fail(f"unknown --format {output_format!r} (supported: {', '.join(FORMATS)})")
-    stored = _stored_picture(db, kb, as_of)
+    stored = _stored_picture(db, kb, as_of, sources)
     try:
         handle = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
     except OSError as exc:

@@ -13,6 +13,9 @@
 | FRONTWATCH_HTTP_TIMEOUT | seconds to wait to connect and for each read of a web response | 20 |
 | FRONTWATCH_MAX_FETCH_MB | largest web response read (a feed or a page), in MB | 10 |
 | FRONTWATCH_HTTP_RETRIES | retries of a request after a connection error, 5xx or 429 | 3 |
+
+
+| FRONTWATCH_SOURCES | a source registry laid over the shipped one (like `--sources`) | none |
 """
 
 from __future__ import annotations
@@ -82,3 +85,11 @@ def max_fetch_mb() -> float:
 def http_retries() -> int:
     value = os.environ.get("FRONTWATCH_HTTP_RETRIES")
     return int(value) if value else DEFAULT_HTTP_RETRIES
+
+
+def sources_file(cli_file: Path | None = None) -> Path | None:
+    """The user's source registry: `--sources`, else FRONTWATCH_SOURCES, else none."""
+    if cli_file is not None:
+        return cli_file
+    env = os.environ.get("FRONTWATCH_SOURCES")
+    return Path(env) if env else None

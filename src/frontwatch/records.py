@@ -8,7 +8,8 @@ kind. Offsets are character offsets into the document's cleaned text (the
 Additions to the contract, made deliberately (see README "Record contracts"):
 `document.text` (the cleaned text, so outside tools can check spans),
 `document.source` (where it was read from), `document.repairs` (edits the
-cleaner made) and `mention.link` (how a mention was linked).
+cleaner made) and `mention.link` (how a mention was linked). `document.language` is
+identified, not only passed through (`ingest.language`).
 """
 
 from __future__ import annotations
@@ -245,6 +246,8 @@ class IncidentSource(Record):
     modality: Modality
     attribution: Attribution | None = None
     evidence: Evidence
+    tier: int | None = None  # the reliability tier of the outlet it counts for (fuse/sources.py)
+    duplicate_of: str | None = None  # the document is a near-copy of this one: it adds no source
 
 
 class IncidentRecord(Record):

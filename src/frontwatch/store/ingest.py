@@ -19,9 +19,10 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyErro
 from frontwatch import __version__
 from frontwatch.engines.local import Summary, process_safely
 from frontwatch.kb.index import KnowledgeBase
-from frontwatch.records import Skipped, SourceDocument
+from frontwatch.records import DocumentRecord, Skipped, SourceDocument
 from frontwatch.store import repository
 from frontwatch.store.db import Database
+from frontwatch.store.duplicates import NearDuplicateIndex, article_text, record_near_duplicates, signature_of
 from frontwatch.store.repository import Provenance, StoreOutcome
 
 
@@ -32,13 +33,14 @@ class IngestSummary(Summary):
     stored: int = 0
     replaced: int = 0
     unchanged: int = 0
+    copies: int = 0  # stored documents that are near-duplicates of a stored one
     run_id: int | None = None
     # The document being stored when the database failed as a whole (the batch stopped there).
     stopped_at: Skipped | None = None
 
     def line(self) -> str:
         text = (f"{super().line()}; stored {self.stored} new, replaced {self.replaced}, "
-                f"unchanged {self.unchanged}")
+                f"unchanged {self.unchanged}; near-duplicate copies {self.copies}")
         return f"{text}; stopped at {self.stopped_at.source}" if self.stopped_at else text
 
     def run_counts(self) -> dict[str, int]:
@@ -78,11 +80,13 @@ def ingest(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase, datab
         summary.run_id = repository.start_run(connection, inputs, __version__, kb.digest or None)
     status = "failed"
     try:
+        with database.read() as connection:
+            duplicates = NearDuplicateIndex.load(connection)
         for item in sources:
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
                 continue
-            result = _ingest_one(item, kb, database, summary, force)
+            result = _ingest_one(item, kb, database, summary, force, duplicates)
             if on_result is not None:
                 on_result(item, result)
         status = "finished"
@@ -109,7 +113,7 @@ def refused_by_database(exc: DBAPIError) -> bool:
 
 
 def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, summary: IngestSummary,
-                force: bool) -> StoreOutcome | Skipped:
+                force: bool, duplicates: NearDuplicateIndex) -> StoreOutcome | Skipped:
     key = repository.article_key(source)
     digest = repository.source_sha256(source)
     if not force:
@@ -126,10 +130,15 @@ def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, s
         return records
     provenance = Provenance(source_sha256=digest, article_key=key, kb_digest=kb.digest or None,
                             run_id=summary.run_id)
+    document = records[0]
+    assert isinstance(document, DocumentRecord)
+    signature = signature_of(article_text(document))
+    original: str | None = None
     try:
         with database.write() as connection:
             outcome = repository.store_document(connection, records, provenance, force=force)
             if outcome != "unchanged":
+                original = record_near_duplicates(connection, document.doc_id, signature, duplicates)
                 # The run's counts move in the same transaction as the document they count.
                 after = replace(summary)
                 after.count(outcome, len(records))
@@ -155,5 +164,8 @@ def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, s
         unstorable = Skipped(source=source.source, reason=reason)
         summary.skipped.append(unstorable)
         return unstorable
+    if outcome != "unchanged":
+        duplicates.add(document.doc_id, signature)
+        summary.copies += original is not None
     summary.count(outcome, len(records))
     return outcome

@@ -343,12 +343,20 @@ class DocumentListing:
     language: str | None
     source: str
     characters: int
+    duplicate_of: str | None = None  # the original this document is a near-copy of
+    copies: int = 0  # stored near-copies of this document
+
+
+_copies = documents.alias("copies")
 
 
 def _documents_query(text: str | None, entity_ids: Collection[str] | None) -> Select[Any]:
+    copies = (select(func.count()).select_from(_copies).where(_copies.c.duplicate_of == documents.c.doc_id)
+              .correlate(documents).scalar_subquery())
     query = select(documents.c.doc_id, documents.c.title, documents.c.outlet, documents.c.url,
                    documents.c.published, documents.c.language, documents.c.source,
-                   func.length(documents.c.text).label("characters"))
+                   func.length(documents.c.text).label("characters"), documents.c.duplicate_of,
+                   copies.label("copies"))
     conditions = []
     if text:
         conditions += [documents.c.title.icontains(text, autoescape=True),

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -98,6 +99,20 @@ documents = Table(
     Column("kb_digest", String(64)),                  # the KB the records were made with
     Column("ingest_run_id", RowId, ForeignKey("ingest_runs.id", ondelete="SET NULL")),
     Column("stored_at", DateTime(timezone=True), nullable=False),
+    # near-duplicates (store/duplicates.py): the doc_id of the cluster's original on a copy
+    Column("duplicate_of", Text, index=True),
+    Column("duplicate_similarity", Float),
+)
+
+# A document's MinHash signature: the LSH index of near-duplicates is rebuilt from these.
+document_minhashes = Table(
+    "document_minhashes", metadata,
+    Column("document_id", RowId, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("num_perm", Integer, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("scheme", String(16), nullable=False),  # datasketch's hashing scheme ("affine32")
+    Column("shingles", Integer, nullable=False),  # distinct word 3-grams of the text
+    Column("hashvalues", LargeBinary, nullable=False),  # num_perm unsigned 32-bit, little-endian
 )
 
 mentions = Table(
