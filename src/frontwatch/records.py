@@ -316,17 +316,21 @@ class CorridorRecord(Record):
 PictureRecord = IncidentRecord | ControlPeriod | ContradictionRecord | CorridorRecord
 
 
-def moved(mention: MentionRecord, doc_id: str, start: int, end: int) -> MentionRecord:
+def moved(mention: MentionRecord, doc_id: str, start: int, end: int,
+          aliases_matched: list[str] | None = None) -> MentionRecord:
     """A copy of a validated mention for another place in (another) document: new `doc_id` and
     offsets, the rest shared (a shallow copy), not validated again. What pydantic's
     `model_copy(update=...)` does, at a third of its cost (a new record: a fifth): linking stamps
-    one record, built once per entity and surface, onto every place the name occurs."""
+    one record, built once per entity and surface, onto every place the name occurs. `aliases_matched`,
+    where given, replaces the template's (a list of the copy's own)."""
     copy = _new_instance(MentionRecord)
     values = copy.__dict__  # a new, empty one, filled in the template's order (cheaper than dict.copy)
     values.update(mention.__dict__)
     values["doc_id"] = doc_id
     values["start"] = start
     values["end"] = end
+    if aliases_matched is not None:
+        values["aliases_matched"] = aliases_matched
     _set_fields_set(copy, mention.__pydantic_fields_set__.copy())  # (required fields are always set)
     _set_extra(copy, None)  # records forbid extra fields
     _set_private(copy, None)  # and have no private attributes
