@@ -316,6 +316,27 @@ class CorridorRecord(Record):
 PictureRecord = IncidentRecord | ControlPeriod | ContradictionRecord | CorridorRecord
 
 
+# the fields a document record is given (all but `record`), as validation would note them set
+_DOCUMENT_FIELDS_SET = frozenset({"doc_id", "title", "outlet", "url", "published", "language", "text_sha256",
+                                  "excluded", "repairs", "source", "text"})
+
+
+def document_record(*, doc_id: str, title: str | None, outlet: str | None, url: str | None,
+                    published: str | None, language: str | None, text_sha256: str,
+                    excluded: list[ExcludedSpan], repairs: list[Repair], source: str, text: str) -> DocumentRecord:
+    """The `DocumentRecord` that validating these values would give, without running the validation
+    (values already of the fields' types, such as a `SourceDocument`'s and the cleaner's; a fifth of the
+    cost). The lists are copied, as validation copies them; their validated records are kept."""
+    record = _new_instance(DocumentRecord)
+    record.__dict__.update(record="document", doc_id=doc_id, title=title, outlet=outlet, url=url, published=published,
+                           language=language, text_sha256=text_sha256, excluded=list(excluded),
+                           repairs=list(repairs), source=source, text=text)
+    _set_fields_set(record, set(_DOCUMENT_FIELDS_SET))
+    _set_extra(record, None)
+    _set_private(record, None)
+    return record
+
+
 def moved(mention: MentionRecord, doc_id: str, start: int, end: int,
           aliases_matched: list[str] | None = None) -> MentionRecord:
     """A copy of a validated mention for another place in (another) document: new `doc_id` and

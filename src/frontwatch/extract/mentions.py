@@ -806,6 +806,8 @@ class MentionFinder:
                 known_people[surface.split()[-1]] = (entity_id, surface)
         if known_people:
             self._add_surname_mentions(doc_id, known_people, records, spans)
+        if sorted(spans) == spans:
+            return records  # already in order (the usual case): a stable sort would keep it
         # by (start, end), stably, as sorting the records by those fields would
         return [records[i] for i in sorted(range(len(records)), key=spans.__getitem__)]
 
