@@ -25,15 +25,26 @@ from frontwatch.ingest.language import (
 from frontwatch.ingest.segment import Sentence, segment
 from frontwatch.kb.fold import fold_name
 from frontwatch.kb.index import PLACE, KnowledgeBase
-from frontwatch.records import DocumentRecord, MentionRecord, OutputRecord, SourceDocument
+from frontwatch.records import DocumentRecord, MentionRecord, OutputRecord, SourceDocument, document_record
 
 NOTABLE_POPULATION = 15_000
+
+
+_KNOWN_NAME_TESTS: dict[str, Callable[[str], bool]] = {}
 
 
 def known_name_test(kb: KnowledgeBase) -> Callable[[str], bool]:
     """A predicate telling the cleaner whether a word is a *notable* name the KB
     knows: an actor, a country, a curated place or a town of 15,000+. (Every
-    second word is some hamlet's name somewhere; "Tik" must not make "TikTok" two.)"""
+    second word is some hamlet's name somewhere; "Tik" must not make "TikTok" two.)
+    Built once per KB."""
+    test = _KNOWN_NAME_TESTS.get(kb.digest)
+    if test is None:
+        test = _KNOWN_NAME_TESTS[kb.digest] = _known_name_test(kb)
+    return test
+
+
+def _known_name_test(kb: KnowledgeBase) -> Callable[[str], bool]:
     names = kb.names
     places = kb.places
 
@@ -74,7 +85,7 @@ def process(source: SourceDocument, kb: KnowledgeBase, *, events: bool = True) -
                     common_words=kb.lexicon.get("common_words", frozenset()))
     sha = hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest()
     doc_id = source.doc_id or hashlib.sha256(source.text.encode("utf-8")).hexdigest()[:16]
-    document = DocumentRecord(
+    document = document_record(
         doc_id=doc_id, title=source.title, outlet=source.outlet, url=source.url,
         published=source.published, language=None, text_sha256=sha,
         excluded=cleaned.excluded, repairs=cleaned.repairs, source=source.source, text=cleaned.text,
