@@ -100,28 +100,35 @@ class EventFinder:
         events: list[EventRecord] = []
         hits = find_triggers(self.lexicon, self.text)
         starts = [hit.start() for hit in hits]
+        # sentences without a trigger since the last one attributed: (sentence, its mentions, glued to
+        # the one before); their attribution is worked out only if a glued sentence borrows it
+        unattributed: list[tuple[Sentence, list[MentionRecord], bool]] = []
         for sentence in sentences:
             inside = self.roles.mentions_in(sentence.start, sentence.end)
+            first = bisect_left(starts, sentence.start)
+            sentence_hits = hits[first:bisect_left(starts, sentence.end, first)]
+            glued = sentence.start in glued_starts
+            self.state.sentence_runs = []
+            if not sentence_hits or _is_heading(self.text, sentence):
+                # no event ("Drone strikes", "Abductions and arrests": a section heading, not a report)
+                unattributed.append((sentence, inside, glued))
+                self.roles.end_sentence(sentence, inside)
+                continue
             attribution, source_span = find_attribution(self.lexicon, self.text, sentence.start, sentence.end,
                                                         inside, self.media_ids)
             self.roles.source_span = source_span
-            if attribution is None and sentence.start in glued_starts:
-                attribution = self.state.last_attribution  # "... traveled to Russia\nWhile his ..."
+            if attribution is None and glued:
+                # "... traveled to Russia\nWhile his ...": the source of the sentence before
+                attribution = self._last_attribution(unattributed)
             self.state.last_attribution = attribution
-            self.state.sentence_runs = []
-            if _is_heading(self.text, sentence):
-                self.roles.end_sentence(sentence, inside)
-                continue  # "Drone strikes", "Abductions and arrests": a section heading, not a report
+            unattributed = []
             seen: set[tuple[str, str | None]] = set()
             clause_classes: dict[tuple[int, int], list[str]] = {}
-            idioms = [(m.start(), m.end()) for m in self.lexicon.idioms.finditer(self.text, sentence.start,
-                                                                                 sentence.end)]
+            idioms: list[tuple[int, int]] | None = None  # ("took part in the assault"), found when first asked
             sentence_events: list[EventRecord] = []
             crowd_read: set[str] = set()  # peaceful protests read off a crowd noun ("protesters")
             unplaced: dict[str, str] = {}  # event id -> class id of incidents with no place of their own
             consequences: dict[str, str] = {}  # "..., forcing 400,000 people to flee"
-            first = bisect_left(starts, sentence.start)
-            sentence_hits = hits[first:bisect_left(starts, sentence.end, first)]
             negate_next = False
             for number, trigger in enumerate(sentence_hits):
                 if trigger.end() > sentence.end:
@@ -135,6 +142,9 @@ class EventFinder:
                         self._class_of(following) in _WEAPON_CLASSES and \
                         _WITH_WEAPON.fullmatch(self.text, trigger.end(), following.start()):
                     continue  # "attacked the airport camp with a suicide car bomb": the weapon names the attack
+                if idioms is None:
+                    idioms = [(m.start(), m.end()) for m in self.lexicon.idioms.finditer(self.text, sentence.start,
+                                                                                         sentence.end)]
                 if any(s <= trigger.start() < e for s, e in idioms) or self._in_name(trigger) or \
                         _inside_a_name(trigger, inside) or self._not_an_event(sentence, trigger):
                     continue
@@ -214,6 +224,15 @@ class EventFinder:
             events.extend(e for e in sentence_events if e.location is not None or e.sub_event_type not in placed)
             self.roles.end_sentence(sentence, inside)
         return events
+
+    def _last_attribution(self, unattributed: list[tuple[Sentence, list[MentionRecord], bool]]) -> Attribution | None:
+        """The attribution of the sentence before, carried over glued sentences, for sentences not
+        attributed when they were read."""
+        attribution = self.state.last_attribution
+        for sentence, inside, glued in unattributed:
+            own, _ = find_attribution(self.lexicon, self.text, sentence.start, sentence.end, inside, self.media_ids)
+            attribution = own if own is not None or not glued else attribution
+        return attribution
 
     def _share_sentence_scene(self, sentence: Sentence, events: list[EventRecord], unplaced: dict[str, str],
                               consequences: dict[str, str]) -> list[EventRecord]:
@@ -407,7 +426,7 @@ class EventFinder:
         return self._spec(hit).event_class.id
 
     def _class(self, class_id: str) -> EventClass:
-        return next(t.event_class for t in self.lexicon.triggers.values() if t.event_class.id == class_id)
+        return self.lexicon.event_classes[class_id]
 
     def _control(self, event_class: EventClass, actor1: Actor | None, actor2: Actor | None,
                  place_id: str | None, mood: str, roles: Roles, trigger: Hit | None = None,

@@ -63,6 +63,7 @@ class Hit:
 @dataclass(frozen=True)
 class Lexicon:
     triggers: dict[str, Trigger]
+    event_classes: dict[str, EventClass]  # by id
     trigger_re: re.Pattern[str]
     trigger_patterns: tuple[tuple[re.Pattern[str], Trigger], ...]
     trigger_automaton: Any
@@ -184,8 +185,12 @@ def load_lexicon() -> Lexicon:
     modality = cues.get("modality") or {}
     attribution = cues.get("attribution") or {}
     implied = {str(k).lower(): str(v) for k, v in (cues.get("implied_actors") or {}).items()}
+    event_classes: dict[str, EventClass] = {}
+    for trigger in triggers.values():
+        event_classes.setdefault(trigger.event_class.id, trigger.event_class)
     return Lexicon(
         triggers=triggers,
+        event_classes=event_classes,
         trigger_re=phrase_regex(set(triggers)),
         trigger_patterns=tuple(patterns),
         trigger_automaton=_automaton(triggers),

@@ -252,6 +252,7 @@ class RoleFinder:
         self.requesting = False  # the trigger is a request or refusal
         self._supporting_of: dict[int, bool] = {}  # mention start -> backer/mediator/spokesperson's employer
         self._locative_of: dict[int, bool] = {}  # mention start -> inside a locative phrase
+        self._breaks_of: tuple[tuple[int, int], list[tuple[int, int]]] = ((-1, -1), [])  # the last sentence's
         # the last interception (clause, interceptor, trigger end): weapons it names were launched by the other side
         self.interception: tuple[tuple[int, int], Actor, int] | None = None
         self.dateline_end = dateline_end
@@ -282,6 +283,18 @@ class RoleFinder:
 
     def clause(self, sentence: Sentence, position: int) -> tuple[int, int]:
         start, end = sentence.start, sentence.end
+        for b_start, b_end in self._clause_breaks(sentence):
+            if b_end <= position:
+                start = b_end
+            elif b_start >= position:
+                end = b_start
+                break
+        return start, end
+
+    def _clause_breaks(self, sentence: Sentence) -> list[tuple[int, int]]:
+        """Where the clauses of a sentence part, in order (worked out once per sentence)."""
+        if self._breaks_of[0] == (sentence.start, sentence.end):
+            return self._breaks_of[1]
         breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end)]
         first_word = re.match(r"\W*(\w+)", self.text[sentence.start:sentence.end])
         if first_word and first_word.group(1).lower() in self.lexicon.subordinators:
@@ -292,13 +305,9 @@ class RoleFinder:
                 breaks = [b for b in breaks if b[0] != comma]
             elif comma > 0:  # "As regime troops retreat, thousands ... fled": the fronted clause ends here
                 breaks.append((comma, comma + 2))
-        for b_start, b_end in sorted(breaks):
-            if b_end <= position:
-                start = b_end
-            elif b_start >= position:
-                end = b_start
-                break
-        return start, end
+        breaks.sort()
+        self._breaks_of = ((sentence.start, sentence.end), breaks)
+        return breaks
 
     def is_actor(self, mention: MentionRecord) -> bool:
         if self.source_span and self.source_span[0] <= mention.start < self.source_span[1] and \
