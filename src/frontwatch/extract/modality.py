@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from frontwatch.extract.lexicon import Lexicon
+from frontwatch.extract.lexicon import GatedPattern, Lexicon
 from frontwatch.records import Attribution, MentionRecord
 
 NEGATION_WINDOW = 60  # characters before the trigger a negation may stand
@@ -43,7 +43,7 @@ _IF_AFTER = re.compile(r"(?<!even )(?<!as )\b(?:if|unless)\s+(?!any\b|not\b|so\b
 _NO_DETERMINER = re.compile(r"\bno\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 
 
-def _cue(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+def _cue(pattern: GatedPattern, text: str) -> re.Match[str] | None:
     """The first cue in text that is not a month name ("captured in May": the month, not the modal)."""
     for found in pattern.finditer(text):
         if found.group() == "May" and found.start() > 0:
