@@ -14,7 +14,16 @@ from bisect import bisect_left
 from datetime import date
 
 from frontwatch.extract.dates import anchor_date
-from frontwatch.extract.lexicon import EventClass, Hit, Lexicon, Trigger, acled_event_type, find_triggers, load_lexicon
+from frontwatch.extract.lexicon import (
+    EventClass,
+    Hit,
+    Lexicon,
+    Trigger,
+    acled_event_type,
+    find_triggers,
+    gated,
+    load_lexicon,
+)
 from frontwatch.extract.modality import attribution as find_attribution
 from frontwatch.extract.modality import modality as find_modality
 from frontwatch.extract.roles import CROWD_ACTOR_CLASSES, REGION_FEATURES, TERRITORIAL, DocumentState, RoleFinder, Roles
@@ -29,8 +38,12 @@ _SPACES = re.compile(r"\s+")
 # incidents that happen somewhere: without a place of their own they share the paragraph's last scene
 _CONCRETE = {"looting", "withdrawal", "civilian_attack", "abduction", "arrests", "riot", "mob_violence",
              "protest_intervention", "excessive_force"}
-_FLED_FROM = re.compile(r"\b(?:fled|fleeing|flee|flees|escaped|escaping|escape)\s+(?:the\s+)?(?:\w+\s+)?$",
-                        re.IGNORECASE)
+# the words each gated pattern below needs in a match (a text without them is not searched)
+_CONSEQUENCE_PARTICIPLE_WORDS = ("forc", "caus", "prompt", "driv", "drove", "send", "sent")
+_FLED_FROM_WORDS = ("fle", "escap")
+_REQUEST_COMPLEMENT_WORDS = ("urge", "called on", "calls on", "ask", "demand", "pressed", "encouraged", "advised")
+_FLED_FROM = gated(r"\b(?:fled|fleeing|flee|flees|escaped|escaping|escape)\s+(?:the\s+)?(?:\w+\s+)?$",
+                   re.IGNORECASE, _FLED_FROM_WORDS)
 # entering only the edge of a place is fighting on its approaches, not taking it
 _ENTRY = re.compile(r"(?:entered|enter|enters|entering|walked\s+into|rolled\s+into|swept\s+into|marched\s+into|"
                     r"moved\s+into)$", re.IGNORECASE)
@@ -47,8 +60,9 @@ _CLAUSE_END = re.compile(r"\s*(?:[,.;:!?\"”]|$)")
 _WITH_WEAPON = re.compile(r"[^,;:.]{0,60}?\bwith\s+(?:(?:a|an|the|two|three|several|\d+)\s+)?(?:[\w-]+\s+)?",
                           re.IGNORECASE)
 # a clause of consequence: "..., forcing 400,000 people to flee", "..., and forced a million from their homes"
-_CONSEQUENCE_PARTICIPLE = re.compile(r",\s+(?:(?:and\s+)?(?:forcing|causing|prompting|driving|sending)|and\s+(?:forced|"
-                                     r"caused|prompted|drove|sent))\s+(?:[\w,]+\s+){0,5}$", re.IGNORECASE)
+_CONSEQUENCE_PARTICIPLE = gated(r",\s+(?:(?:and\s+)?(?:forcing|causing|prompting|driving|sending)|and\s+(?:forced|"
+                                r"caused|prompted|drove|sent))\s+(?:[\w,]+\s+){0,5}$",
+                                re.IGNORECASE, _CONSEQUENCE_PARTICIPLE_WORDS)
 _SPEECH_ACTS = {"request_assist", "request_yield", "reject"}
 _CROWD = Actor(entity_id="protesters", name="protesters", side="civilian")
 _WEAPON_CLASSES = {"shelling", "air_strike", "suicide_bomb", "ied", "chemical", "grenade"}
@@ -63,8 +77,9 @@ TERRITORIAL_SUBS = {"Non-state actor overtakes territory", "Government regains t
                     "Non-violent transfer of territory"}
 CONFIDENCE = {"asserted": 0.85, "reported": 0.75, "hedged": 0.5, "planned": 0.35, "hypothetical": 0.25,
               "negated": 0.2}
-_REQUEST_COMPLEMENT = re.compile(r"\b(?:urged|urge|urges|called on|calls on|asked|asks|demanded|demands|pressed|"
-                                 r"encouraged|advised)\b[^.;]{0,80}\bto\b[^.;]{0,60}$", re.IGNORECASE)
+_REQUEST_COMPLEMENT = gated(r"\b(?:urged|urge|urges|called on|calls on|asked|asks|demanded|demands|pressed|"
+                            r"encouraged|advised)\b[^.;]{0,80}\bto\b[^.;]{0,60}$",
+                            re.IGNORECASE, _REQUEST_COMPLEMENT_WORDS)
 _NOMINAL_LINK = re.compile(r",?\s+(?:of|led by|by|on|for|against|in|towards|toward|within)\b", re.IGNORECASE)
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that|these|our|whose)\s+(?:[\w-]+\s+){0,2}$",
                                 re.IGNORECASE)

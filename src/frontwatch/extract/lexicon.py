@@ -4,7 +4,7 @@ validated and compiled once per process."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -65,7 +65,7 @@ class GatedPattern:
     """A case-insensitive compiled pattern behind a cheap test: each of its matches contains one of
     `required` (lower-case strings), looked for first in one Aho-Corasick pass over the lower-cased
     text; most texts hold none, and `re` never runs on them. Same results as the pattern's own
-    `search` and `finditer` (tests/test_events.py checks them on text); `match` and `fullmatch` are
+    `search`, `finditer` and `sub` (tests/test_lexicon.py checks them on text); `match` and `fullmatch` are
     the pattern's."""
 
     __slots__ = ("regex", "pattern", "_automaton")
@@ -100,11 +100,21 @@ class GatedPattern:
             return iter(())
         return self.regex.finditer(string, pos) if endpos is None else self.regex.finditer(string, pos, endpos)
 
+    def sub(self, repl: str, string: str) -> str:
+        return self.regex.sub(repl, string) if self.may_match(string) else string
+
     def match(self, string: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         return self.regex.match(string, pos) if endpos is None else self.regex.match(string, pos, endpos)
 
     def fullmatch(self, string: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         return self.regex.fullmatch(string, pos) if endpos is None else self.regex.fullmatch(string, pos, endpos)
+
+
+def gated(pattern: str, flags: int, required: Iterable[str]) -> GatedPattern:
+    """`re.compile(pattern, flags)` behind the test for `required`, strings one of which each match holds."""
+    if isinstance(required, str):
+        raise TypeError(f"required must be strings, not one string: {required!r}")
+    return GatedPattern(re.compile(pattern, flags), set(required))
 
 
 def gated_phrases(phrases: list[str] | frozenset[str] | set[str], before: str = "", after: str = "") -> GatedPattern:
