@@ -38,3 +38,7 @@ class GoldError(FrontwatchError):
 
 class StoreError(FrontwatchError):
     """The database cannot be opened, is of an unknown kind, or has a schema this code does not know."""
+
+
+class EngineError(FrontwatchError):
+    """An engine (Ray) cannot start, is not installed, or cannot read its input."""
