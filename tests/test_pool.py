@@ -192,3 +192,11 @@ def test_ingest_with_workers_stores_what_one_worker_stores(db_url: str, corpus: 
                 assert repository.document_records(connection, doc_id) == repository.document_records(expected, doc_id)
     again = frontwatch("ingest", str(corpus), "--db", db_url, "--workers", "2")
     assert "stored 0 new, replaced 0, unchanged 60" in again.stderr
+
+
+def test_unordered_keeps_every_copy_of_a_repeated_document() -> None:
+    document = SourceDocument(text="Syrian rebels entered Hama on Thursday.", source="same")
+    items: list[SourceDocument | Skipped] = [document] * 6
+    results = list(extract_stream(items, ExtractOptions(events=False), workers=2, ordered=False, batch_size=1))
+    assert len(results) == 6
+    assert all(result == results[0][1] for _, result in results)

@@ -139,8 +139,8 @@ def _pooled(items: Iterator[Item], options: ExtractOptions, workers: int, ordere
             else:
                 finished, _ = wait([future for _, future in pending], return_when=FIRST_COMPLETED)
                 done = [entry for entry in pending if entry[1] in finished]
-                for entry in done:
-                    pending.remove(entry)
+                # by future, not by ==: two batches of equal documents would compare equal
+                pending = deque(entry for entry in pending if entry[1] not in finished)
             broken = False
             for batch, future in done:
                 try:
