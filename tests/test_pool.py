@@ -200,3 +200,28 @@ def test_unordered_keeps_every_copy_of_a_repeated_document() -> None:
     results = list(extract_stream(items, ExtractOptions(events=False), workers=2, ordered=False, batch_size=1))
     assert len(results) == 6
     assert all(result == results[0][1] for _, result in results)
+
+
+def test_workers_leave_when_their_parent_is_killed(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "big.jsonl", varied_documents(3000))
+    out = tmp_path / "records.jsonl"
+    marker = uuid.uuid4().hex
+    process = subprocess.Popen(
+        [sys.executable, "-m", "frontwatch.cli", "extract", str(corpus), "--workers", "2", "--out", str(out)],
+        cwd=REPO, env={**os.environ, "FRONTWATCH_TEST_MARKER": marker}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and (not out.exists() or out.stat().st_size == 0):
+            assert process.poll() is None
+            time.sleep(0.2)
+        assert len(_processes_with(marker)) >= 3  # the command and its two workers
+        process.kill()  # SIGKILL: no chance to stop the pool
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    deadline = time.monotonic() + 30
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not _processes_with(marker), "orphaned workers kept running"

@@ -19,6 +19,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -40,6 +42,7 @@ Form = Literal["records", "jsonl"]
 
 DEFAULT_BATCH_SIZE = 8  # documents per task: ~50-100 ms of work, so IPC costs little
 IN_FLIGHT_PER_WORKER = 3  # batches out per worker: enough to keep it busy while the parent writes
+ORPHAN_CHECK_S = 1.0  # how often a worker checks that its parent is still alive
 
 
 def default_workers() -> int:
@@ -97,8 +100,17 @@ def _init_worker(options: ExtractOptions) -> None:
     """Pool initializer: load the KB once for the life of the worker."""
     global _worker_kb, _worker_options
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _worker_options = options
     _worker_kb = options.load_kb()
+
+
+def _exit_with_parent(parent: int) -> None:
+    # A parent killed outright (SIGKILL, the OOM killer) cannot stop its pool, and a worker waiting
+    # for work would wait forever (it holds the task queue's write end itself): leave when orphaned.
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_S)
+    os._exit(1)
 
 
 def _run_batch(batch: list[Item]) -> list[Result]:
