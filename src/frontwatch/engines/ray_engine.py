@@ -75,11 +75,17 @@ def init(num_cpus: int | None = None) -> None:
     ray.data.DataContext.get_current().enable_progress_bars = False
     if ray.is_initialized():
         return
-    if os.environ.get("RAY_ADDRESS"):
-        ray.init(log_to_driver=False)  # ray.init reads RAY_ADDRESS itself
-        return
-    ray.init(num_cpus=num_cpus or default_cpus(), include_dashboard=False, log_to_driver=False,
-             configure_logging=False)
+    address = os.environ.get("RAY_ADDRESS")
+    try:
+        if address:
+            ray.init(log_to_driver=False)  # ray.init reads RAY_ADDRESS itself
+        else:
+            ray.init(num_cpus=num_cpus or default_cpus(), include_dashboard=False, log_to_driver=False,
+                     configure_logging=False)
+    except Exception as exc:  # noqa: BLE001 - Ray raises plain Exception for a node that fails to start
+        where = f"the Ray cluster at RAY_ADDRESS={address}" if address else "a local Ray"
+        raise EngineError(f"cannot start {where}: {' '.join(str(exc).split())} "
+                          "(a busy machine can time out Ray's start: try again, or use --engine local)") from exc
 
 
 def task_count(num_cpus: int | None) -> int:
