@@ -22,7 +22,7 @@ import json
 import random
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -473,10 +473,19 @@ def _paragraphs(sentences: list[str], rng: random.Random, glue: bool) -> str:
 
 def build_corpus(kb: KnowledgeBase, articles: int, seed: int = 13) -> Corpus:
     """`articles` distinct synthetic articles, the same ones for the same KB and seed."""
+    corpus = Corpus(documents=[], seed=seed)
+    corpus.documents.extend(iter_articles(kb, articles, seed, corpus))
+    return corpus
+
+
+def iter_articles(kb: KnowledgeBase, articles: int, seed: int = 13, stats: Corpus | None = None
+                  ) -> Iterator[SourceDocument]:
+    """The articles of `build_corpus`, one at a time (for corpora too large to hold); `stats`, when
+    given, counts what went into them."""
     rng = random.Random(seed)
     pools = NamePools.from_kb(kb)
-    corpus = Corpus(documents=[], seed=seed)
-    hashes: set[str] = set()
+    corpus = stats if stats is not None else Corpus(documents=[], seed=seed)
+    hashes: set[bytes] = set()
     theatres, weights = list(THEATRES), list(THEATRES.values())
     first_day = date(2023, 1, 1)
     for number in range(articles):
@@ -492,20 +501,22 @@ def build_corpus(kb: KnowledgeBase, articles: int, seed: int = 13) -> Corpus:
         corpus.with_glued_sentences += glue
         corpus.sentences += len(sentences)
         corpus.theatres[theatre] = corpus.theatres.get(theatre, 0) + 1
-        hashes.add(hashlib.sha256(text.encode("utf-8")).hexdigest())
-        corpus.documents.append(SourceDocument(
+        digest = hashlib.sha256(text.encode("utf-8")).digest()
+        if digest in hashes:
+            raise RuntimeError(f"article {number} repeats an earlier one; add templates or slot values")
+        hashes.add(digest)
+        yield SourceDocument(
             text=text, doc_id=f"bench-{seed}-{number:06d}", title=writer.title(), outlet=writer.outlet,
             published=published.isoformat(), language="en", source="benchmark",
-        ))
-    if len(hashes) != articles:
-        raise RuntimeError(f"corpus has {articles - len(hashes)} duplicate articles; add templates or slot values")
-    return corpus
+        )
 
 
-def write_jsonl(corpus: Corpus, path: Path) -> None:
-    """Write the corpus as JSONL that `frontwatch extract` reads (fields id, title, outlet, published, text)."""
+def write_jsonl(corpus: Corpus | Iterable[SourceDocument], path: Path) -> None:
+    """Write the corpus (or a stream of its articles) as JSONL that `frontwatch extract` reads (fields id,
+    title, outlet, published, text)."""
+    documents = corpus.documents if isinstance(corpus, Corpus) else corpus
     with path.open("w", encoding="utf-8") as handle:
-        for document in corpus.documents:
+        for document in documents:
             row = {"id": document.doc_id, "title": document.title, "outlet": document.outlet,
                    "published": document.published, "language": document.language, "text": document.text}
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")

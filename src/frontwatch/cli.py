@@ -26,6 +26,18 @@ DbOption = Annotated[str | None, typer.Option(
                  "(default: FRONTWATCH_DB, else frontwatch.db in the user data directory).")]
 
 
+EngineOption = Annotated[str, typer.Option(
+    "--engine", help="local: this machine, --workers processes; ray: Ray Data, locally or on a cluster "
+                     "(RAY_ADDRESS; pip install 'frontwatch[ray]'; see docs/scaling.md).")]
+WorkersOption = Annotated[int | None, typer.Option(
+    "--workers", "-w", min=1, help="Worker processes for --engine local (default: all cores); "
+                                   "Ray CPUs for --engine ray (default: all but one).")]
+OrderedOption = Annotated[bool, typer.Option(
+    "--ordered/--unordered", help="Output in input order (default; the same bytes as one worker) "
+                                  "or as documents finish.")]
+ENGINES = ("local", "ray")
+
+
 def _fail(message: str) -> None:
     typer.echo(f"frontwatch: error: {message}", err=True)
     raise typer.Exit(2)
@@ -37,52 +49,115 @@ def _load_kb(kb_dirs: list[Path] | None):  # type: ignore[no-untyped-def]
     return load(config.extra_kb_dirs(kb_dirs))
 
 
+def _prepare_local(kb_dirs: list[Path] | None, workers: int | None, events: bool = True):  # type: ignore[no-untyped-def]
+    """(options, workers, kb): the KB is loaded here only for one worker; a pool's workers load it
+    themselves, from the cached index this builds when missing."""
+    from frontwatch.engines.pool import ExtractOptions, default_workers
+    from frontwatch.kb.index import prepare
+
+    dirs = config.extra_kb_dirs(kb_dirs)
+    count = workers or default_workers()
+    options = ExtractOptions(kb_dirs=tuple(str(d) for d in dirs), events=events)
+    try:
+        knowledge = _load_kb(kb_dirs) if count == 1 else None
+        digest = knowledge.digest if knowledge is not None else prepare(dirs)
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    return options, count, knowledge, digest
+
+
 @app.command()
 def extract(
     paths: Annotated[list[str], typer.Argument(
-        help="Files, directories, - for stdin, or http(s) URLs of RSS/Atom feeds or article pages.")],
-    output_format: Annotated[str, typer.Option("--format", help="Output format.")] = "jsonl",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write records here instead of stdout.")] = None,
+        help="Files, directories, - for stdin, or http(s) URLs of RSS/Atom feeds or article pages (--engine ray: "
+             "JSONL or Parquet files, directories or URIs).")],
+    output_format: Annotated[str, typer.Option(
+        "--format", help="Output format: jsonl, or parquet (--engine ray).")] = "jsonl",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write records here instead of stdout (--engine ray: a directory or URI for the "
+                            "shards, required).")] = None,
     kb: KbOption = None,
     max_doc_mb: Annotated[float | None, typer.Option(help="Skip documents larger than this (MB).")] = None,
     with_events: Annotated[bool, typer.Option(
         "--events/--no-events", help="Also code events and quotes (default) or stop at mentions.")] = True,
     show_progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal).")] = None,
+    engine: EngineOption = "local",
+    workers: WorkersOption = None,
+    ordered: OrderedOption = True,
 ) -> None:
-    """Read articles and write document and mention records as JSONL."""
-    from frontwatch.engines.local import Summary, progress, run, write_jsonl
+    """Read articles and write document, mention, event and quote records as JSONL."""
+    from frontwatch.engines.local import Summary, progress
+    from frontwatch.engines.pool import extract_to_jsonl
     from frontwatch.ingest.readers import iter_sources
 
+    if engine not in ENGINES:
+        _fail(f"unknown --engine {engine!r} (supported: {', '.join(ENGINES)})")
+    if engine == "ray":
+        _extract_ray(paths, output_format, out, kb, with_events, workers, max_doc_mb)
+        return
     if output_format != "jsonl":
-        _fail(f"unknown --format {output_format!r} (supported: jsonl)")
-    try:
-        knowledge = _load_kb(kb)
-    except FrontwatchError as exc:
-        _fail(str(exc))
+        _fail(f"unknown --format {output_format!r} (supported: jsonl; parquet with --engine ray)")
+    options, count, knowledge, _digest = _prepare_local(kb, workers, with_events)
     limit = int((max_doc_mb or config.max_doc_mb()) * 1_000_000)
     enabled = sys.stderr.isatty() if show_progress is None else show_progress
     summary = Summary()
-    handle = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
+    interrupted = False
+    try:
+        handle = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        _fail(f"{out}: cannot write ({exc.strerror})")
     try:
         with ExitStack() as stack:
             # URLs are fetched as by `ingest`, but nothing is remembered: no database here.
             reader = stack.enter_context(_web_reader(None, False)) if any(map(_is_url, paths)) else None
             sources = _inputs(paths, reader, lambda group: iter_sources(group, max_doc_bytes=limit))
-            write_jsonl(run(progress(sources, enabled), knowledge, summary, events=with_events), handle)
+            extract_to_jsonl(progress(sources, enabled), options, handle, summary, workers=count,
+                             ordered=ordered, kb=knowledge)
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
         if out:
             handle.close()
+    _report(summary, interrupted)
+
+
+def _report(summary, interrupted: bool) -> None:  # type: ignore[no-untyped-def]
+    """Print the summary; exit 130 when interrupted, 1 when anything was skipped, else 0."""
     for line in summary.details():
         typer.echo(line, err=True)
     typer.echo(summary.line(), err=True)
+    if interrupted:
+        typer.echo("frontwatch: interrupted: the records above are complete documents; run again to finish",
+                   err=True)
+        raise typer.Exit(130)
     raise typer.Exit(1 if summary.failed else 0)
+
+
+def _extract_ray(paths: list[str], output_format: str, out: Path | None, kb: list[Path] | None, events: bool,
+                 workers: int | None, max_doc_mb: float | None) -> None:
+    from frontwatch.engines.pool import ExtractOptions
+
+    if output_format not in ("jsonl", "parquet"):
+        _fail(f"unknown --format {output_format!r} (supported with --engine ray: jsonl, parquet)")
+    if out is None:
+        _fail("--engine ray writes shards to a directory: give it with --out DIR (or a URI)")
+    try:
+        from frontwatch.engines import ray_engine
+
+        options = ExtractOptions(kb_dirs=tuple(str(d) for d in config.extra_kb_dirs(kb)), events=events)
+        summary = ray_engine.extract(paths, str(out), options, output_format=output_format, num_cpus=workers,
+                                     max_doc_bytes=int((max_doc_mb or config.max_doc_mb()) * 1_000_000))
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    _report(summary, False)
 
 
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(
-        help="Files, directories, - for stdin, or http(s) URLs of RSS/Atom feeds or article pages.")],
+        help="Files, directories, - for stdin, or http(s) URLs of RSS/Atom feeds or article pages (--engine ray: "
+             "JSONL or Parquet files, directories or URIs).")],
     db: DbOption = None,
     kb: KbOption = None,
     max_doc_mb: Annotated[float | None, typer.Option(help="Skip documents larger than this (MB).")] = None,
@@ -91,6 +166,9 @@ def ingest(
                         "for URLs, fetch unconditionally and read feed items seen before.")] = False,
     show_progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal).")] = None,
+    engine: EngineOption = "local",
+    workers: WorkersOption = None,
+    ordered: OrderedOption = True,
 ) -> None:
     """Read articles and store their document, mention, event and quote records in the database."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -101,34 +179,57 @@ def ingest(
     from frontwatch.store.ingest import IngestSummary
     from frontwatch.store.ingest import ingest as ingest_sources
 
+    if engine not in ENGINES:
+        _fail(f"unknown --engine {engine!r} (supported: {', '.join(ENGINES)})")
+    limit = int((max_doc_mb or config.max_doc_mb()) * 1_000_000)
+    if engine == "ray":
+        _ingest_ray(paths, db, kb, force, workers, limit)
+        return
+    options, count, knowledge, digest = _prepare_local(kb, workers)
     try:
-        knowledge = _load_kb(kb)
         database = open_database(db)
     except FrontwatchError as exc:
         _fail(str(exc))
-    limit = int((max_doc_mb or config.max_doc_mb()) * 1_000_000)
     enabled = sys.stderr.isatty() if show_progress is None else show_progress
     summary = IngestSummary()
     failure = None
+    interrupted = False
     with database, ExitStack() as stack:
         reader = stack.enter_context(_web_reader(database, force)) if any(map(_is_url, paths)) else None
         sources = _inputs(paths, reader, lambda group: iter_sources(group, max_doc_bytes=limit))
         try:
             ingest_sources(progress(sources, enabled), knowledge, database, summary, inputs=paths, force=force,
+                           workers=count, ordered=ordered, options=options, kb_digest=digest,
                            on_result=reader.on_result if reader else None)
         except SQLAlchemyError as exc:
             where = f" while storing {summary.stopped_at.source}" if summary.stopped_at else ""
             failure = (f"database {database.display_url} failed{where}, batch stopped: "
                        f"{getattr(exc, 'orig', None) or exc} (documents already stored are kept, "
                        f"{summary.stored + summary.replaced} by this run; run it again to store the rest)")
+        except KeyboardInterrupt:
+            interrupted = True
         for result in reader.results if reader else []:
             typer.echo(f"  {result.line()}", err=True)
-    for line in summary.details():
-        typer.echo(line, err=True)
-    typer.echo(summary.line(), err=True)
     if failure:
+        for line in summary.details():
+            typer.echo(line, err=True)
+        typer.echo(summary.line(), err=True)
         _fail(failure)
-    raise typer.Exit(1 if summary.failed else 0)
+    _report(summary, interrupted)
+
+
+def _ingest_ray(paths: list[str], db: str | None, kb: list[Path] | None, force: bool, workers: int | None,
+                max_doc_bytes: int) -> None:
+    from frontwatch.engines.pool import ExtractOptions
+
+    try:
+        from frontwatch.engines import ray_engine
+
+        options = ExtractOptions(kb_dirs=tuple(str(d) for d in config.extra_kb_dirs(kb)))
+        summary = ray_engine.ingest(paths, db, options, force=force, num_cpus=workers, max_doc_bytes=max_doc_bytes)
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    _report(summary, False)
 
 
 def _is_url(value: str) -> bool:

@@ -58,3 +58,7 @@ class FetchError(InputError):
 
 class RobotsDisallowed(FetchError):
     """The site's robots.txt does not allow Frontwatch to fetch this URL."""
+
+
+class EngineError(FrontwatchError):
+    """An engine (Ray) cannot start, is not installed, or cannot read its input."""

@@ -354,7 +354,10 @@ class WindowAnalysis:
 
 
 _ANALYSES: dict[str, dict[str, WindowAnalysis]] = {}
-_MAX_CACHED_WINDOWS = 200_000
+# Window analyses kept across documents, cleared when full. About 1.5 KB each: 200,000 grew a worker by
+# ~90 MB between 10k and 100k articles (benchmarks/memory.py); 20,000 fill within ~7k articles of the
+# benchmark corpus, so peak memory stops growing there, and the recurring names are back after a clear.
+_MAX_CACHED_WINDOWS = 20_000
 
 
 def _shifted(token: Token, offset: int) -> Token:

@@ -165,7 +165,7 @@ def _read_file(path: str, kind: str, max_doc_bytes: int) -> Iterator[Record]:
             return
         if kind in ("jsonl", "csv", "tsv"):
             with open(path, "rb") as handle:
-                yield from _read_lines(handle, source, kind, max_doc_bytes)
+                yield from read_lines(handle, source, kind, max_doc_bytes)
             return
         # Checked before reading: a 5 GB log named .txt is refused without touching its bytes.
         if info.st_size > max_doc_bytes:
@@ -188,7 +188,7 @@ def _read_stdin(stream: IO[bytes], max_doc_bytes: int) -> Iterator[Record]:
         sample = _read_up_to(stream, SNIFF_BYTES)
         head = sample[: SNIFF_BYTES // 4].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
         if head.startswith("{"):
-            yield from _read_lines(stream, source, "jsonl", max_doc_bytes, sample=sample)
+            yield from read_lines(stream, source, "jsonl", max_doc_bytes, sample=sample)
             return
         kind = "html" if head.startswith("<") else "text"
         data = sample + _read_up_to(stream, max_doc_bytes + 1 - len(sample))
@@ -200,9 +200,10 @@ def _read_stdin(stream: IO[bytes], max_doc_bytes: int) -> Iterator[Record]:
         yield _os_skipped(source, error)
 
 
-def _read_lines(
+def read_lines(
     handle: IO[bytes], source: str, kind: str, max_doc_bytes: int, sample: bytes | None = None
 ) -> Iterator[Record]:
+    """Documents of a JSONL/CSV/TSV stream (`kind`), one line or row at a time; also the Ray engine's reader."""
     if sample is None:
         sample = _read_up_to(handle, SNIFF_BYTES)
     if not sample.strip():

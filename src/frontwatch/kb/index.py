@@ -419,3 +419,14 @@ def timed_load(extra_dirs: list[Path] | None = None) -> tuple[KnowledgeBase, flo
     started = time.perf_counter()
     kb = load(extra_dirs)
     return kb, time.perf_counter() - started
+
+
+def prepare(extra_dirs: list[Path] | None = None) -> str:
+    """Make sure the cached index for `extra_dirs` exists (building it once if not) and return its
+    digest, without keeping the KB in this process: worker processes then load it from the cache
+    instead of each building it."""
+    extra = [Path(p) for p in (extra_dirs or [])]
+    digest = _digest(extra)
+    if not (cache_dir() / f"kb-{digest}.marshal").is_file():
+        load(extra)
+    return digest

@@ -11,15 +11,17 @@ Promises (docs/storage.md; tests/test_store_ingest.py and tests/test_store_kill.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
 
 from frontwatch import __version__
-from frontwatch.engines.local import Summary, process_safely
+from frontwatch.engines.local import Summary
+from frontwatch.engines.pool import ExtractOptions, extract_stream
 from frontwatch.kb.index import KnowledgeBase
-from frontwatch.records import DocumentRecord, Skipped, SourceDocument
+from frontwatch.records import DocumentRecord, OutputRecord, Skipped, SourceDocument
 from frontwatch.store import repository
 from frontwatch.store.db import Database
 from frontwatch.store.duplicates import NearDuplicateIndex, article_text, record_near_duplicates, signature_of
@@ -69,26 +71,37 @@ class IngestSummary(Summary):
 OnResult = Callable[[SourceDocument, StoreOutcome | Skipped], None]
 
 
-def ingest(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase, database: Database,
-           summary: IngestSummary, *, inputs: Sequence[str] = (), force: bool = False,
+def ingest(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase | None, database: Database,
+           summary: IngestSummary, *, inputs: Sequence[str] = (), force: bool = False, workers: int = 1,
+           ordered: bool = True, options: ExtractOptions | None = None, kb_digest: str | None = None,
            on_result: OnResult | None = None) -> None:
     """Process and store every source, recording what happened in `summary` and in a row
     of `ingest_runs`. `force` re-processes sources that are stored unchanged. `on_result` is
     told what became of each document once its transaction is over (live sources use it to
-    mark feed items done only after they are stored)."""
+    mark feed items done only after they are stored).
+
+    With `workers` > 1 the documents are processed by a pool of processes (`engines.pool`, each
+    loading the KB of `options.kb_dirs`; `kb` may then be None and `kb_digest` names it) and this
+    process stores them as they come back, still one transaction per document."""
+    digest = (kb.digest if kb is not None else kb_digest) or None
     with database.write() as connection:
-        summary.run_id = repository.start_run(connection, inputs, __version__, kb.digest or None)
+        summary.run_id = repository.start_run(connection, inputs, __version__, digest)
     status = "failed"
     try:
         with database.read() as connection:
             duplicates = NearDuplicateIndex.load(connection)
-        for item in sources:
-            if isinstance(item, Skipped):
-                summary.skipped.append(item)
-                continue
-            result = _ingest_one(item, kb, database, summary, force, duplicates)
+        to_process = _needing_processing(sources, database, summary, force, on_result)
+        for source, records in extract_stream(to_process, options or ExtractOptions(), workers=workers,
+                                              ordered=ordered, kb=kb):
+            assert isinstance(source, SourceDocument)
+            if isinstance(records, Skipped):
+                summary.skipped.append(records)
+                result: StoreOutcome | Skipped = records
+            else:
+                assert isinstance(records, list)
+                result = _store_one(source, records, digest, database, summary, force, duplicates)
             if on_result is not None:
-                on_result(item, result)
+                on_result(source, result)
         status = "finished"
     finally:
         errors = [{"source": skip.source, "reason": skip.reason} for skip in summary.skipped]
@@ -102,6 +115,63 @@ def ingest(sources: Iterable[SourceDocument | Skipped], kb: KnowledgeBase, datab
             # the run failed, most likely with its database: keep the error that says why
 
 
+def _needing_processing(sources: Iterable[SourceDocument | Skipped], database: Database, summary: IngestSummary,
+                        force: bool, on_result: OnResult | None = None) -> Iterator[SourceDocument]:
+    """The sources to process: unreadable ones are counted as skipped, and (unless `force`) ones
+    stored unchanged as unchanged. Checked before processing, so re-running an ingest over stored
+    input costs one query per document; `store_document` checks again under lock (another ingest
+    may be running, or the same article may come twice in one batch)."""
+    for item in sources:
+        if isinstance(item, Skipped):
+            summary.skipped.append(item)
+            continue
+        if not force:
+            with database.read() as connection:
+                unchanged = stored_unchanged(connection, item)
+            if unchanged:
+                summary.count("unchanged", 0)
+                if on_result is not None:
+                    on_result(item, "unchanged")
+                continue
+        yield item
+
+
+def stored_unchanged(connection: Connection, source: SourceDocument) -> bool:
+    """True when this exact source (or its text, under another article key) is already stored."""
+    key = repository.article_key(source)
+    stored = repository.find_stored(connection, key, repository.source_doc_id(source))
+    return stored is not None and (stored.article_key != key
+                                   or stored.source_sha256 == repository.source_sha256(source))
+
+
+def store_many(database: Database, documents: Sequence[tuple[SourceDocument, list[OutputRecord]]], *,
+               kb_digest: str | None, run_id: int | None, force: bool = False) -> list[StoreOutcome | Skipped]:
+    """Store several documents in one transaction (the Ray engine's batched writes), each in a
+    savepoint: one the database refuses is rolled back alone and comes back as Skipped."""
+    outcomes: list[StoreOutcome | Skipped] = []
+    with database.write() as connection:
+        for source, records in documents:
+            provenance = Provenance(source_sha256=repository.source_sha256(source),
+                                    article_key=repository.article_key(source), kb_digest=kb_digest, run_id=run_id)
+            try:
+                with connection.begin_nested():
+                    outcomes.append(repository.store_document(connection, records, provenance, force=force))
+            except DBAPIError as exc:
+                if not refused_by_database(exc):
+                    raise
+                reason = " ".join(str(exc.orig).split())
+                outcomes.append(Skipped(source=source.source, reason=f"cannot store: {reason}"))
+            except UnicodeEncodeError as exc:
+                outcomes.append(Skipped(source=source.source, reason=_unicode_reason(exc)))
+    return outcomes
+
+
+def _unicode_reason(exc: UnicodeEncodeError) -> str:
+    # a lone surrogate (JSON "\ud800") survives into a field: no database encoding can hold it
+    around = exc.object[max(0, exc.start - 20):exc.end + 20]
+    return f"cannot store: {around!a} is not valid Unicode ({exc.reason})"
+
+
 def refused_by_database(exc: DBAPIError) -> bool:
     """True when the database refused this document's data (a constraint, a value or a size it
     cannot hold, such as PostgreSQL's limit on indexed values), not when it failed as a whole
@@ -112,23 +182,11 @@ def refused_by_database(exc: DBAPIError) -> bool:
     return not exc.connection_invalidated and sqlstate[:2] in ("22", "23", "54")
 
 
-def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, summary: IngestSummary,
-                force: bool, duplicates: NearDuplicateIndex) -> StoreOutcome | Skipped:
+def _store_one(source: SourceDocument, records: list[OutputRecord], kb_digest: str | None, database: Database,
+               summary: IngestSummary, force: bool, duplicates: NearDuplicateIndex) -> StoreOutcome | Skipped:
     key = repository.article_key(source)
     digest = repository.source_sha256(source)
-    if not force:
-        # Checked before processing, so re-running an ingest over stored input costs one query
-        # per document. store_document checks again under lock (another ingest may be running).
-        with database.read() as connection:
-            stored = repository.find_stored(connection, key, repository.source_doc_id(source))
-        if stored is not None and (stored.article_key != key or stored.source_sha256 == digest):
-            summary.count("unchanged", 0)
-            return "unchanged"
-    records = process_safely(source, kb)
-    if isinstance(records, Skipped):
-        summary.skipped.append(records)
-        return records
-    provenance = Provenance(source_sha256=digest, article_key=key, kb_digest=kb.digest or None,
+    provenance = Provenance(source_sha256=digest, article_key=key, kb_digest=kb_digest,
                             run_id=summary.run_id)
     document = records[0]
     assert isinstance(document, DocumentRecord)
@@ -158,10 +216,7 @@ def _ingest_one(source: SourceDocument, kb: KnowledgeBase, database: Database, s
         summary.skipped.append(refused)
         return refused
     except UnicodeEncodeError as exc:
-        # a lone surrogate (JSON "\ud800") survives into a field: no database encoding can hold it
-        around = exc.object[max(0, exc.start - 20):exc.end + 20]
-        reason = f"cannot store: {around!a} is not valid Unicode ({exc.reason})"
-        unstorable = Skipped(source=source.source, reason=reason)
+        unstorable = Skipped(source=source.source, reason=_unicode_reason(exc))
         summary.skipped.append(unstorable)
         return unstorable
     if outcome != "unchanged":
