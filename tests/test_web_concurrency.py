@@ -141,7 +141,10 @@ def run_concurrently(url: str, tmp_path: Path, kb: KnowledgeBase) -> None:
         reader = Reader(TestClient(create_app(database, kb), base_url=BASE_URL), expected)
         with open(log, "w", encoding="utf-8") as output:
             ingest = subprocess.Popen([sys.executable, "-m", "frontwatch.cli", "ingest",
-                                       str(tmp_path / "concurrency.jsonl"), "--db", url, "--no-progress"],
+                                       str(tmp_path / "concurrency.jsonl"), "--db", url, "--no-progress",
+                                       # one process: a pool of workers would take both CPUs of a small CI
+                                       # machine and the reader would see the ingest only at its start and end
+                                       "--workers", "1"],
                                       stdout=output, stderr=subprocess.STDOUT)
         uploaded = None
         deadline = time.monotonic() + 500
