@@ -84,8 +84,12 @@ def ingest(
         "--force", help="Process and store again documents stored unchanged (e.g. after a KB update).")] = False,
     show_progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal).")] = None,
+    fuse_after: Annotated[bool, typer.Option(
+        "--fuse/--no-fuse", help="Fold the new documents into the fused picture afterwards (default) "
+                                 "or leave that to `frontwatch fuse`.")] = True,
 ) -> None:
-    """Read articles and store their document, mention, event and quote records in the database."""
+    """Read articles and store their document, mention, event and quote records in the database,
+    then fuse the new documents into the situation picture."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from frontwatch.engines.local import progress
@@ -109,12 +113,54 @@ def ingest(
             ingest_sources(progress(sources, enabled), knowledge, database, summary, inputs=paths, force=force)
         except SQLAlchemyError as exc:
             failure = f"database {database.display_url} failed, batch stopped: {getattr(exc, 'orig', None) or exc}"
+        fused = None
+        if fuse_after and failure is None:
+            from frontwatch.fuse.incremental import fuse as fuse_documents
+
+            try:
+                fused = fuse_documents(database, knowledge)
+            except SQLAlchemyError as exc:
+                failure = (f"database {database.display_url} failed during fusion (the stored documents stay; "
+                           f"run `frontwatch fuse`): {getattr(exc, 'orig', None) or exc}")
     for line in summary.details():
         typer.echo(line, err=True)
     typer.echo(summary.line(), err=True)
+    if fused is not None:
+        typer.echo(fused.line(), err=True)
     if failure:
         _fail(failure)
     raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command()
+def fuse(
+    db: DbOption = None,
+    kb: KbOption = None,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="Forget the fused state and fuse every stored document again (one transaction).")] = False,
+    batch: Annotated[int, typer.Option(min=1, help="Documents fused per transaction.")] = 1000,
+) -> None:
+    """Fold stored documents not fused yet (new, replaced or removed) into the fused picture.
+
+    `ingest` does this at its end; run it after `ingest --no-fuse`, after a killed run, or with
+    --rebuild after a KB change."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from frontwatch.fuse.incremental import fuse as fuse_documents
+    from frontwatch.store import open_database
+
+    try:
+        knowledge = _load_kb(kb)
+        database = open_database(db)
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    with database:
+        try:
+            summary = fuse_documents(database, knowledge, rebuild=rebuild, batch_documents=batch)
+        except SQLAlchemyError as exc:
+            _fail(f"database {database.display_url} failed during fusion (committed batches stay; run again): "
+                  f"{getattr(exc, 'orig', None) or exc}")
+    typer.echo(summary.line(), err=True)
 
 
 @app.command(name="eval")

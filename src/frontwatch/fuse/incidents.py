@@ -189,10 +189,10 @@ def fuse_incidents(events: Iterable[EventRecord], documents: Mapping[str, Docume
             cluster = _Cluster([event])
             candidates.append(cluster)
             clusters.append(cluster)
-    return [_incident(cluster.events, documents) for cluster in clusters]
+    return [incident_record(cluster.events, documents) for cluster in clusters]
 
 
-def _incident(events: list[EventRecord], documents: Mapping[str, DocumentInfo]) -> IncidentRecord:
+def incident_record(events: list[EventRecord], documents: Mapping[str, DocumentInfo]) -> IncidentRecord:
     best = max(events, key=_evidence_rank)
     sources: list[IncidentSource] = []
     confidence_by_origin: dict[str, float] = {}

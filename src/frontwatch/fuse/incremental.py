@@ -1,0 +1,290 @@
+"""Incremental fusion: fold newly stored (or replaced, or removed) documents into the fused
+state in the database, so that it stays equal to a fusion of every stored document from
+scratch (`build_picture` over `iter_events`), at a cost that grows with the new documents.
+
+Incidents. `fuse_incidents` is greedy in fusion order: each event joins the first incident
+(in creation order) whose every member it is compatible with. An event's choice depends only
+on earlier events it is compatible with and on the incidents they are in. So with `p` the
+fusion-order position of the first new or removed event, everything before `p` stays as it
+is, and the events from `p` on that can decide differently are found by closure over the
+stored incidents (selected by index: type family, modality class, date window, nearby place):
+
+* incidents holding a removed event are *touched*;
+* an incident with an event from `p` on that is compatible with a new event, a removed
+  event, or any event of a touched incident, is touched too (repeat until nothing changes).
+
+The new events and the touched incidents' events from `p` on are then replayed in fusion
+order against the touched incidents' parts before `p` and the untouched incidents they may
+join (all their events before `p`). Every other incident keeps its row. Fusing newly
+published articles puts `p` near the end of the order, so little is replayed; a backfill of
+old articles replays what it can reach.
+
+Control and contradictions are recomputed for what the changed incidents touch: the places
+they are evidence about (with every town of a region when the region's control changed),
+and the people whose whereabouts events came or went.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from frontwatch.fuse.contradictions import place_contradiction, whereabouts_contradictions, whereabouts_stance
+from frontwatch.fuse.control import ControlBuilder, latest_claim
+from frontwatch.fuse.members import Cluster, DocumentFacts, Member, SortKey
+from frontwatch.fuse.state import (
+    IncidentStore,
+    StoredPeriod,
+    clear,
+    mark_fused,
+    new_members,
+    pending_documents,
+    vanished_documents,
+    write_contradiction,
+    write_place,
+)
+from frontwatch.kb.index import KnowledgeBase
+from frontwatch.records import IncidentRecord, Location
+from frontwatch.store.db import Database
+
+# Documents fused per transaction: a kill loses at most one batch's work (it is redone).
+BATCH_DOCUMENTS = 1000
+# Arbitrary constant: the PostgreSQL advisory lock that lets one fuser write at a time.
+_FUSE_LOCK = 0x66776675  # "fwfu"
+
+
+@dataclass
+class FuseSummary:
+    documents: int = 0         # documents fused (new or new versions)
+    removed: int = 0           # fused documents no longer stored
+    events: int = 0
+    incidents_written: int = 0
+    places_updated: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        return (f"fused {self.documents} documents ({self.events} events) in {self.batches} batches, "
+                f"{self.removed} removed; {self.incidents_written} incidents and {self.places_updated} places "
+                f"written in {self.seconds:.1f} s")
+
+
+def fuse(database: Database, kb: KnowledgeBase, *, rebuild: bool = False, batch_documents: int = BATCH_DOCUMENTS,
+         on_batch: Callable[[FuseSummary], None] | None = None) -> FuseSummary:
+    """Bring the fused state up to date with the stored documents, one transaction per batch
+    of documents (a run killed half-way leaves the state of the batches it committed, which is
+    the exact fusion of the documents marked fused; running again does the rest).
+
+    `rebuild` forgets the fused state and fuses everything again, in one transaction (readers
+    keep seeing the old state until it commits; a killed rebuild leaves the old state)."""
+    summary = FuseSummary()
+    started = time.perf_counter()
+    if rebuild:
+        with database.write() as connection:
+            _lock(database, connection)
+            clear(connection)
+            while _fuse_batch(connection, kb, batch_documents, summary):
+                if on_batch is not None:
+                    on_batch(summary)
+    else:
+        while True:
+            with database.write() as connection:
+                _lock(database, connection)
+                if not _fuse_batch(connection, kb, batch_documents, summary):
+                    break
+            if on_batch is not None:
+                on_batch(summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _lock(database: Database, connection: Connection) -> None:
+    # SQLite: the write transaction began IMMEDIATE and holds the only write lock already.
+    if database.backend == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_FUSE_LOCK})")
+
+
+def _fuse_batch(connection: Connection, kb: KnowledgeBase, limit: int, summary: FuseSummary) -> bool:
+    """Fuse up to `limit` pending documents (and forget vanished ones); False when none was pending."""
+    pending = pending_documents(connection, limit)
+    vanished = vanished_documents(connection)
+    if not pending and not vanished:
+        return False
+    folder = _Folder(connection, kb)
+    added = new_members(connection, pending)
+    folder.fold(added, [d.id for d in pending] + vanished)
+    mark_fused(connection, pending, vanished)
+    summary.documents += len(pending)
+    summary.removed += len(vanished)
+    summary.events += len(added)
+    summary.incidents_written += folder.incidents_written
+    summary.places_updated += folder.places_updated
+    summary.batches += 1
+    return True
+
+
+def fuse_pending(database: Database, kb: KnowledgeBase) -> FuseSummary | None:
+    """Fuse what is pending, if anything is (a cheap check otherwise); readers call it first."""
+    from frontwatch.fuse.state import pending_count
+
+    with database.read() as connection:
+        if pending_count(connection) == 0:
+            return None
+    return fuse(database, kb)
+
+
+class _Folder:
+    """One batch: fold new members in, take replaced documents' members out, then update
+    control and contradictions where that changed anything."""
+
+    def __init__(self, connection: Connection, kb: KnowledgeBase) -> None:
+        self.connection = connection
+        self.kb = kb
+        self.store = IncidentStore(connection)
+        self.people = {actor.entity_id for actor in kb.actors if actor.entity_type == "person"}
+        self.locator = ControlBuilder([], kb)
+        self.incidents_written = 0
+        self.places_updated = 0
+
+    def fold(self, added: list[Member], old_document_ids: list[int]) -> None:
+        touched_rows = self.store.rows_of_documents(old_document_ids) if old_document_ids else set()
+        old_ids = set(old_document_ids)
+        removed = [m for cluster in self.store.clusters(touched_rows) for m in cluster.members
+                   if m.document_id in old_ids]
+        if not added and not removed:
+            return
+        changed_old, changed_new = self._refuse(added, removed, touched_rows)
+        places: set[str] = set()
+        regions: set[tuple[str, str]] = set()
+        for place_id, (country, admin1, feature) in [(c.control_place_id, c.region) for c in changed_old + changed_new]:
+            if place_id is None:
+                continue
+            places.add(place_id)
+            if feature == "ADM1" and country and admin1:
+                regions.add((country, admin1))
+        for country, admin1 in regions:
+            places |= self.store.places_in_region(country, admin1)
+        for place_id in sorted(places):
+            self._update_place(place_id)
+        people = {m.event.actor1.entity_id for m in added + removed
+                  if m.event.actor1 is not None and self._is_person(m.event.actor1.entity_id)}
+        for person in sorted(people):
+            self._update_person(person)
+
+    # ------------------------------------------------------------ incidents
+
+    def _refuse(self, added: list[Member], removed: list[Member], touched_rows: set[int]
+                ) -> tuple[list[Cluster], list[Cluster]]:
+        """Re-decide what the new and removed events can change (module docstring); returns the
+        incidents taken out and those written in their place."""
+        gone = {id(m) for m in removed}
+        start = min(m.key for m in added + removed)
+        touched: dict[int, Cluster] = {c.row: c for c in self.store.clusters(touched_rows) if c.row is not None}
+        joinable: dict[int, Cluster] = {}
+        queue = [*added, *removed, *(m for c in touched.values() for m in c.members)]
+        seen = {id(m) for m in queue}
+        while queue:
+            probe = queue.pop()
+            for cluster in self.store.clusters(self.store.candidate_rows(probe)):
+                assert cluster.row is not None
+                if cluster.row in touched or not any(m.compatible(probe) for m in cluster.members):
+                    continue
+                if any(m.key >= start and id(m) not in gone for m in cluster.members):
+                    touched[cluster.row] = cluster
+                    joinable.pop(cluster.row, None)
+                    fresh = [m for m in cluster.members if id(m) not in seen]
+                    seen.update(id(m) for m in fresh)
+                    queue.extend(fresh)
+                else:
+                    joinable[cluster.row] = cluster
+        replay = sorted([*added, *(m for c in touched.values() for m in c.members
+                                   if m.key >= start and id(m) not in gone)], key=lambda m: m.key)
+        working: list[Cluster] = []
+        for cluster in touched.values():
+            before = [m for m in cluster.members if m.key < start]
+            if before:
+                working.append(Cluster(before, row=cluster.row, changed=True))
+        for cluster in joinable.values():
+            working.append(Cluster(list(cluster.members), row=cluster.row))
+        working.sort(key=lambda c: c.first_key)
+        by_family: dict[tuple[str, str], list[Cluster]] = {}
+        for cluster in working:
+            by_family.setdefault((cluster.members[0].family, cluster.members[0].modality_class), []).append(cluster)
+        for member in replay:
+            candidates = by_family.setdefault((member.family, member.modality_class), [])
+            for cluster in candidates:
+                if cluster.accepts(member):
+                    cluster.members.append(member)
+                    cluster.changed = True
+                    break
+            else:
+                cluster = Cluster([member], changed=True)
+                candidates.append(cluster)
+                working.append(cluster)
+        rewritten = [c for c in working if c.changed]
+        old = [*touched.values(), *(joinable[c.row] for c in rewritten if c.row in joinable)]
+        self.store.delete([c.row for c in old if c.row is not None])
+        for cluster in rewritten:
+            cluster.record = cluster.incident()
+            location = self.locator.fact_location(cluster.record)
+            cluster.control_place_id = location.entity_id if location is not None else None
+            cluster.region = (location.country, location.admin1, location.feature) if location else (None, None, None)
+            self.store.insert(cluster)
+        self.incidents_written += len(rewritten)
+        return old, rewritten
+
+    # ------------------------------------------------------------ control
+
+    def _update_place(self, place_id: str) -> None:
+        """Recompute one place's control periods and control contradiction from its incidents
+        (and its region's, whose transfers it inherits)."""
+        own = sorted(self.store.incidents_of_places([place_id]), key=lambda item: item[0])
+        self.places_updated += 1
+        if not own:
+            write_place(self.connection, place_id, None, None, None, [])
+            write_contradiction(self.connection, "control", place_id, None, None)
+            return
+        place = ControlBuilder([i for _, i in own], self.kb).places[place_id].place
+        incidents = list(own)
+        if _inherits(place):
+            assert place.country is not None and place.admin1 is not None
+            incidents += self.store.region_incidents(place.country, place.admin1)
+        incidents.sort(key=lambda item: item[0])
+        builder = ControlBuilder(_unique(incidents), self.kb)
+        facts = builder.places[place_id]
+        periods, strengths = builder.unaged_periods(facts)
+        stored = [StoredPeriod(p, strength, newest) for p, (strength, newest) in zip(periods, strengths, strict=True)]
+        write_place(self.connection, place_id, own[0][0], facts.place, latest_claim(facts), stored)
+        write_contradiction(self.connection, "control", place_id, (0, *own[0][0]), place_contradiction(facts))
+
+    # ------------------------------------------------------------ whereabouts
+
+    def _is_person(self, entity_id: str) -> bool:
+        return entity_id in self.people or entity_id.startswith("person:")
+
+    def _update_person(self, person: str) -> None:
+        members = [m for m in self.store.members_of_actor(person) if whereabouts_stance(m.event) is not None]
+        members.sort(key=lambda m: m.read_key)
+        documents = {m.event.doc_id: DocumentFacts(m.outlet, m.published) for m in members}
+        found = whereabouts_contradictions([m.event for m in members], documents, {person})
+        sort_key = (1, *members[0].read_key) if members else None
+        write_contradiction(self.connection, "whereabouts", person, sort_key, found[0] if found else None)
+
+
+def _inherits(place: Location) -> bool:
+    """Whether a place takes its region's transfers (`ControlBuilder._inherited`)."""
+    return not (place.feature == "ADM1" or place.precision == 3 or not place.country or not place.admin1)
+
+
+def _unique(incidents: list[tuple[SortKey, IncidentRecord]]) -> list[IncidentRecord]:
+    seen: set[tuple[SortKey, str]] = set()
+    found = []
+    for key, incident in incidents:
+        if (key, incident.incident_id) not in seen:
+            seen.add((key, incident.incident_id))
+            found.append(incident)
+    return found
+

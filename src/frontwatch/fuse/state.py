@@ -1,0 +1,314 @@
+"""The fused state in the database: reading and writing incidents (with their member events),
+control per place, contradictions and the watermark. SQLAlchemy Core, one code path for
+SQLite and PostgreSQL; the tables are in `store/schema.py`.
+
+Every function takes the caller's connection: `incremental.fuse` runs one batch of documents
+in one write transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, union_all
+
+from frontwatch.fuse.incidents import REGION_KM
+from frontwatch.fuse.members import Cluster, Member, SortKey
+from frontwatch.records import ContradictionRecord, ControlPeriod, EventRecord, IncidentRecord
+from frontwatch.store.schema import (
+    FUSED_TABLES,
+    control_periods,
+    control_places,
+    documents,
+    events,
+    fused_contradictions,
+    fused_documents,
+    fused_events,
+    fused_incidents,
+)
+
+# Spans (month- or year-precision dates) are at most a year long: a bound for the index range.
+MAX_SPAN_DAYS = 366
+DATE_SLACK = timedelta(days=1)  # incidents.DATE_SLACK_DAYS
+KM_PER_DEGREE = 111.0
+
+
+def key_of(value: Any) -> SortKey:
+    return tuple(value)  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- watermark
+
+
+@dataclass(frozen=True)
+class PendingDocument:
+    """A stored document whose current version is not fused yet."""
+
+    id: int
+    doc_id: str
+    outlet: str | None
+    published: str | None
+    stored_at: datetime.datetime
+
+
+def pending_documents(connection: Connection, limit: int) -> list[PendingDocument]:
+    """Documents never fused, or replaced since (their `stored_at` differs from the fused one),
+    in publication order, so that a batch mostly extends the fusion order at its end."""
+    query = (select(documents.c.id, documents.c.doc_id, documents.c.outlet, documents.c.published,
+                    documents.c.stored_at)
+             .outerjoin(fused_documents, fused_documents.c.document_id == documents.c.id)
+             .where(or_(fused_documents.c.document_id.is_(None), fused_documents.c.stored_at != documents.c.stored_at))
+             .order_by(func.coalesce(documents.c.published, ""), documents.c.doc_id).limit(limit))
+    return [PendingDocument(**row._mapping) for row in connection.execute(query)]
+
+
+def vanished_documents(connection: Connection) -> list[int]:
+    """Fused documents that are no longer stored."""
+    query = (select(fused_documents.c.document_id)
+             .outerjoin(documents, documents.c.id == fused_documents.c.document_id)
+             .where(documents.c.id.is_(None)))
+    return [int(row[0]) for row in connection.execute(query)]
+
+
+def pending_count(connection: Connection) -> int:
+    query = (select(func.count()).select_from(documents)
+             .outerjoin(fused_documents, fused_documents.c.document_id == documents.c.id)
+             .where(or_(fused_documents.c.document_id.is_(None), fused_documents.c.stored_at != documents.c.stored_at)))
+    return int(connection.execute(query).scalar_one()) + len(vanished_documents(connection))
+
+
+def mark_fused(connection: Connection, fused: list[PendingDocument], vanished: list[int]) -> None:
+    ids = [d.id for d in fused] + vanished
+    if ids:
+        connection.execute(delete(fused_documents).where(fused_documents.c.document_id.in_(ids)))
+    if fused:
+        now = datetime.datetime.now(datetime.UTC)
+        connection.execute(insert(fused_documents), [
+            {"document_id": d.id, "doc_id": d.doc_id, "stored_at": d.stored_at, "fused_at": now} for d in fused])
+
+
+def clear(connection: Connection) -> None:
+    """Forget the fused state (for a rebuild)."""
+    for table in FUSED_TABLES:
+        connection.execute(delete(table))
+
+
+def new_members(connection: Connection, pending: list[PendingDocument]) -> list[Member]:
+    """The events of the documents about to be fused, as members."""
+    by_id = {d.id: d for d in pending}
+    query = (select(events.c.document_id, events.c.ordinal, events.c.record)
+             .where(events.c.document_id.in_(list(by_id))).order_by(events.c.document_id, events.c.ordinal))
+    found = []
+    for row in connection.execute(query):
+        document = by_id[row.document_id]
+        found.append(Member(EventRecord.model_validate(row.record), row.document_id, row.ordinal,
+                            document.outlet, document.published))
+    return found
+
+
+# ---------------------------------------------------------------- incidents
+
+
+class IncidentStore:
+    """Loads stored incidents with their members, once per transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.loaded: dict[int, Cluster] = {}
+
+    def clusters(self, rows: Collection[int]) -> list[Cluster]:
+        missing = [row for row in rows if row not in self.loaded]
+        if missing:
+            self._load(missing)
+        return [self.loaded[row] for row in rows]
+
+    def _load(self, rows: list[int]) -> None:
+        for found in self.connection.execute(select(fused_incidents).where(fused_incidents.c.id.in_(rows))):
+            self.loaded[found.id] = Cluster(
+                row=found.id, record=IncidentRecord.model_validate(found.record),
+                control_place_id=found.control_place_id,
+                region=(found.place_country, found.place_admin1, found.place_feature))
+        query = (select(fused_events.c.id, fused_events.c.incident_row, fused_events.c.document_id,
+                        fused_events.c.ordinal, fused_events.c.outlet, fused_events.c.published, fused_events.c.record)
+                 .where(fused_events.c.incident_row.in_(rows)))
+        for member in self.connection.execute(query):
+            self.loaded[member.incident_row].members.append(Member(
+                EventRecord.model_validate(member.record), member.document_id, member.ordinal, member.outlet,
+                member.published, row=member.id, incident_row=member.incident_row))
+        for row in rows:
+            self.loaded[row].members.sort(key=lambda m: m.key)
+
+    def rows_of_documents(self, document_ids: Collection[int]) -> set[int]:
+        """The incidents holding events of these documents (as fused)."""
+        query = select(fused_events.c.incident_row).where(fused_events.c.document_id.in_(list(document_ids)))
+        return {int(row[0]) for row in self.connection.execute(query)}
+
+    def candidate_rows(self, member: Member) -> set[int]:
+        """Stored incidents with an event that may fuse with `member`: same family and modality
+        class, a date within the slack, a place within `REGION_KM` (or the same place, or both
+        none with the same actor1). A superset; `events_compatible` decides."""
+        table = fused_events.c
+        base = [table.family == member.family, table.modality_class == member.modality_class]
+        location = member.event.location
+        if location is None:
+            if member.event.actor1 is None:
+                return set()
+            base += [table.place_id.is_(None), table.actor1_id == member.event.actor1.entity_id]
+        elif location.lat is None or location.lon is None:
+            base.append(table.place_id == location.entity_id)
+        else:
+            degrees = REGION_KM / KM_PER_DEGREE + 0.1
+            near = [table.lat.between(location.lat - degrees, location.lat + degrees)]
+            longitude = degrees / max(math.cos(math.radians(min(abs(location.lat) + degrees, 89.0))), 0.01)
+            if abs(location.lon) + longitude < 180.0:
+                near.append(table.lon.between(location.lon - longitude, location.lon + longitude))
+            base.append(or_(table.place_id == location.entity_id, and_(*near)))
+        kind, first, last = member.date_bounds()
+        selects = [select(table.incident_row).where(*base, table.date_kind == "none")]
+        if kind == "none":
+            selects.append(select(table.incident_row).where(*base, table.date_kind != "none"))
+        else:
+            assert first is not None and last is not None
+            selects.append(select(table.incident_row).where(
+                *base, table.date_kind == "day", table.date_start.between(first - DATE_SLACK, last + DATE_SLACK)))
+            selects.append(select(table.incident_row).where(
+                *base, table.date_kind == "span",
+                table.date_start.between(first - DATE_SLACK - timedelta(days=MAX_SPAN_DAYS), last + DATE_SLACK),
+                table.date_end >= first - DATE_SLACK))
+        return {int(row[0]) for row in self.connection.execute(union_all(*selects))}
+
+    def delete(self, rows: Collection[int]) -> None:
+        if rows:
+            self.connection.execute(delete(fused_events).where(fused_events.c.incident_row.in_(list(rows))))
+            self.connection.execute(delete(fused_incidents).where(fused_incidents.c.id.in_(list(rows))))
+        for row in rows:
+            self.loaded.pop(row, None)
+
+    def insert(self, cluster: Cluster) -> None:
+        """Store a cluster as a new incident row (its record and control place set)."""
+        assert cluster.record is not None
+        country, admin1, feature = cluster.region
+        result = self.connection.execute(insert(fused_incidents).values(
+            incident_id=cluster.record.incident_id, sort_key=list(cluster.first_key),
+            control_place_id=cluster.control_place_id, place_country=country, place_admin1=admin1,
+            place_feature=feature, record=cluster.record.model_dump(mode="json")))
+        key = result.inserted_primary_key
+        assert key is not None
+        cluster.row = int(key[0])
+        rows = []
+        for member in cluster.members:
+            kind, first, last = member.date_bounds()
+            location, actor1 = member.event.location, member.event.actor1
+            rows.append({
+                "incident_row": cluster.row, "document_id": member.document_id, "ordinal": member.ordinal,
+                "family": member.family, "modality_class": member.modality_class, "date_kind": kind,
+                "date_start": first, "date_end": last, "place_id": location.entity_id if location else None,
+                "lat": location.lat if location else None, "lon": location.lon if location else None,
+                "actor1_id": actor1.entity_id if actor1 else None, "outlet": member.outlet,
+                "published": member.published, "sort_key": list(member.key),
+                "record": member.event.model_dump(mode="json")})
+            member.incident_row = cluster.row
+        self.connection.execute(insert(fused_events), rows)
+
+    def incidents_of_places(self, place_ids: Collection[str]) -> list[tuple[SortKey, IncidentRecord]]:
+        query = select(fused_incidents.c.sort_key, fused_incidents.c.record).where(
+            fused_incidents.c.control_place_id.in_(list(place_ids)))
+        return [(key_of(row.sort_key), IncidentRecord.model_validate(row.record))
+                for row in self.connection.execute(query)]
+
+    def region_incidents(self, country: str, admin1: str) -> list[tuple[SortKey, IncidentRecord]]:
+        """The incidents about a region itself (an ADM1 place): their transfers hold for its towns."""
+        query = select(fused_incidents.c.sort_key, fused_incidents.c.record).where(
+            fused_incidents.c.place_country == country, fused_incidents.c.place_admin1 == admin1,
+            fused_incidents.c.place_feature == "ADM1")
+        return [(key_of(row.sort_key), IncidentRecord.model_validate(row.record))
+                for row in self.connection.execute(query)]
+
+    def places_in_region(self, country: str, admin1: str) -> set[str]:
+        query = select(fused_incidents.c.control_place_id).distinct().where(
+            fused_incidents.c.place_country == country, fused_incidents.c.place_admin1 == admin1,
+            fused_incidents.c.control_place_id.is_not(None))
+        return {str(row[0]) for row in self.connection.execute(query)}
+
+    def members_of_actor(self, actor_id: str) -> list[Member]:
+        query = (select(fused_events.c.id, fused_events.c.incident_row, fused_events.c.document_id,
+                        fused_events.c.ordinal, fused_events.c.outlet, fused_events.c.published, fused_events.c.record)
+                 .where(fused_events.c.actor1_id == actor_id))
+        return [Member(EventRecord.model_validate(row.record), row.document_id, row.ordinal, row.outlet, row.published,
+                       row=row.id, incident_row=row.incident_row) for row in self.connection.execute(query)]
+
+
+# ---------------------------------------------------------------- control and contradictions
+
+
+@dataclass
+class StoredPeriod:
+    period: ControlPeriod
+    strength: float
+    newest: date | None
+
+
+def write_place(connection: Connection, place_id: str, sort_key: SortKey | None, place: Any,
+                latest: date | None, periods: Iterable[StoredPeriod]) -> None:
+    """Replace a place's control periods (`sort_key` None: the place has no evidence any more)."""
+    connection.execute(delete(control_places).where(control_places.c.place_id == place_id))
+    if sort_key is None:
+        return
+    connection.execute(insert(control_places).values(
+        place_id=place_id, sort_key=list(sort_key), country=place.country, admin1=place.admin1, feature=place.feature,
+        latest_claim=latest))
+    rows = [{"place_id": place_id, "ordinal": number, "controller": p.period.controller, "since": p.period.since,
+             "basis": p.period.basis, "strength": p.strength, "newest": p.newest,
+             "record": p.period.model_dump(mode="json")} for number, p in enumerate(periods)]
+    if rows:
+        connection.execute(insert(control_periods), rows)
+
+
+def write_contradiction(connection: Connection, kind: str, subject_id: str, sort_key: tuple[Any, ...] | None,
+                        found: ContradictionRecord | None) -> None:
+    connection.execute(delete(fused_contradictions).where(fused_contradictions.c.kind == kind,
+                                                          fused_contradictions.c.subject_id == subject_id))
+    if found is not None and sort_key is not None:
+        connection.execute(insert(fused_contradictions).values(
+            kind=kind, subject_id=subject_id, sort_key=list(sort_key), record=found.model_dump(mode="json")))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_incidents(connection: Connection) -> list[IncidentRecord]:
+    """Every fused incident, in fusion order."""
+    found = [(key_of(row.sort_key), row.record) for row in connection.execute(
+        select(fused_incidents.c.sort_key, fused_incidents.c.record), execution_options={"yield_per": 1000})]
+    found.sort(key=lambda item: item[0])
+    return [IncidentRecord.model_validate(record) for _, record in found]
+
+
+def latest_claim(connection: Connection) -> date | None:
+    value = connection.execute(select(func.max(control_places.c.latest_claim))).scalar_one()
+    return value if isinstance(value, date) else None
+
+
+def read_periods(connection: Connection) -> Iterator[tuple[str, list[StoredPeriod]]]:
+    """Each place's stored periods (unaged), places in timeline order."""
+    places = sorted((key_of(row.sort_key), row.place_id) for row in
+                    connection.execute(select(control_places.c.sort_key, control_places.c.place_id)))
+    by_place: dict[str, list[StoredPeriod]] = {}
+    query = select(control_periods).order_by(control_periods.c.place_id, control_periods.c.ordinal)
+    for row in connection.execute(query, execution_options={"yield_per": 1000}):
+        by_place.setdefault(row.place_id, []).append(
+            StoredPeriod(ControlPeriod.model_validate(row.record), row.strength, row.newest))
+    for _, place_id in places:
+        yield place_id, by_place.get(place_id, [])
+
+
+def read_contradictions(connection: Connection) -> list[ContradictionRecord]:
+    found = [(row.sort_key, row.record) for row in
+             connection.execute(select(fused_contradictions.c.sort_key, fused_contradictions.c.record))]
+    found.sort(key=lambda item: tuple(item[0]))
+    return [ContradictionRecord.model_validate(record) for _, record in found]
