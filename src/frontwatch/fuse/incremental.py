@@ -232,7 +232,7 @@ class _Folder:
             location = self.locator.fact_location(cluster.record)
             cluster.control_place_id = location.entity_id if location is not None else None
             cluster.region = (location.country, location.admin1, location.feature) if location else (None, None, None)
-            self.store.insert(cluster)
+        self.store.insert(rewritten)
         self.incidents_written += len(rewritten)
         return old, rewritten
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, union_all
+from sqlalchemy import Connection, delete, func, insert, or_, select, union_all
 
 from frontwatch.fuse.incidents import REGION_KM
 from frontwatch.fuse.members import Cluster, Member, SortKey
@@ -36,6 +36,12 @@ from frontwatch.store.schema import (
 MAX_SPAN_DAYS = 366
 DATE_SLACK = timedelta(days=1)  # incidents.DATE_SLACK_DAYS
 KM_PER_DEGREE = 111.0
+# Candidate incidents are looked up by grid cell: a cell is a bit wider than REGION_KM, so a
+# 150 km neighbourhood spans a few cells.
+CELL_DEGREES = 1.5
+LON_CELLS = 240  # 360 / CELL_DEGREES
+NO_COORDINATES = -1
+NO_PLACE = -2
 
 
 def key_of(value: Any) -> SortKey:
@@ -150,36 +156,34 @@ class IncidentStore:
 
     def candidate_rows(self, member: Member) -> set[int]:
         """Stored incidents with an event that may fuse with `member`: same family and modality
-        class, a date within the slack, a place within `REGION_KM` (or the same place, or both
-        none with the same actor1). A superset; `events_compatible` decides."""
+        class, a place in the grid cells within `REGION_KM` (or the same place when it has no
+        coordinates, or none and the same actor1), a date within the slack. A superset;
+        `events_compatible` decides."""
         table = fused_events.c
         base = [table.family == member.family, table.modality_class == member.modality_class]
         location = member.event.location
         if location is None:
             if member.event.actor1 is None:
                 return set()
-            base += [table.place_id.is_(None), table.actor1_id == member.event.actor1.entity_id]
+            base += [table.cell == NO_PLACE, table.actor1_id == member.event.actor1.entity_id]
         elif location.lat is None or location.lon is None:
-            base.append(table.place_id == location.entity_id)
+            base += [table.cell == NO_COORDINATES, table.place_id == location.entity_id]
         else:
-            degrees = REGION_KM / KM_PER_DEGREE + 0.1
-            near = [table.lat.between(location.lat - degrees, location.lat + degrees)]
-            longitude = degrees / max(math.cos(math.radians(min(abs(location.lat) + degrees, 89.0))), 0.01)
-            if abs(location.lon) + longitude < 180.0:
-                near.append(table.lon.between(location.lon - longitude, location.lon + longitude))
-            base.append(or_(table.place_id == location.entity_id, and_(*near)))
+            base.append(table.cell.in_(near_cells(location.lat, location.lon)))
         kind, first, last = member.date_bounds()
-        selects = [select(table.incident_row).where(*base, table.date_kind == "none")]
         if kind == "none":
-            selects.append(select(table.incident_row).where(*base, table.date_kind != "none"))
+            selects = [select(table.incident_row).where(*base)]
         else:
             assert first is not None and last is not None
-            selects.append(select(table.incident_row).where(
-                *base, table.date_kind == "day", table.date_start.between(first - DATE_SLACK, last + DATE_SLACK)))
-            selects.append(select(table.incident_row).where(
-                *base, table.date_kind == "span",
-                table.date_start.between(first - DATE_SLACK - timedelta(days=MAX_SPAN_DAYS), last + DATE_SLACK),
-                table.date_end >= first - DATE_SLACK))
+            selects = [
+                select(table.incident_row).where(*base, table.date_kind == "none"),
+                select(table.incident_row).where(
+                    *base, table.date_kind == "day",
+                    table.date_start.between(first - DATE_SLACK, last + DATE_SLACK)),
+                select(table.incident_row).where(
+                    *base, table.date_kind == "span",
+                    table.date_start.between(first - DATE_SLACK - timedelta(days=MAX_SPAN_DAYS), last + DATE_SLACK),
+                    table.date_end >= first - DATE_SLACK)]
         return {int(row[0]) for row in self.connection.execute(union_all(*selects))}
 
     def delete(self, rows: Collection[int]) -> None:
@@ -189,31 +193,27 @@ class IncidentStore:
         for row in rows:
             self.loaded.pop(row, None)
 
-    def insert(self, cluster: Cluster) -> None:
-        """Store a cluster as a new incident row (its record and control place set)."""
-        assert cluster.record is not None
-        country, admin1, feature = cluster.region
-        result = self.connection.execute(insert(fused_incidents).values(
-            incident_id=cluster.record.incident_id, sort_key=list(cluster.first_key),
-            control_place_id=cluster.control_place_id, place_country=country, place_admin1=admin1,
-            place_feature=feature, record=cluster.record.model_dump(mode="json")))
-        key = result.inserted_primary_key
-        assert key is not None
-        cluster.row = int(key[0])
-        rows = []
-        for member in cluster.members:
-            kind, first, last = member.date_bounds()
-            location, actor1 = member.event.location, member.event.actor1
-            rows.append({
-                "incident_row": cluster.row, "document_id": member.document_id, "ordinal": member.ordinal,
-                "family": member.family, "modality_class": member.modality_class, "date_kind": kind,
-                "date_start": first, "date_end": last, "place_id": location.entity_id if location else None,
-                "lat": location.lat if location else None, "lon": location.lon if location else None,
-                "actor1_id": actor1.entity_id if actor1 else None, "outlet": member.outlet,
-                "published": member.published, "sort_key": list(member.key),
-                "record": member.event.model_dump(mode="json")})
-            member.incident_row = cluster.row
-        self.connection.execute(insert(fused_events), rows)
+    def insert(self, clusters: list[Cluster]) -> None:
+        """Store clusters as new incident rows (their records and control places set)."""
+        if not clusters:
+            return
+        incident_rows = []
+        for cluster in clusters:
+            assert cluster.record is not None
+            country, admin1, feature = cluster.region
+            incident_rows.append({
+                "incident_id": cluster.record.incident_id, "sort_key": list(cluster.first_key),
+                "control_place_id": cluster.control_place_id, "place_country": country, "place_admin1": admin1,
+                "place_feature": feature, "record": cluster.record.model_dump(mode="json")})
+        statement = insert(fused_incidents).returning(fused_incidents.c.id, sort_by_parameter_order=True)
+        ids = [int(row[0]) for row in self.connection.execute(statement, incident_rows)]
+        member_rows = []
+        for cluster, row_id in zip(clusters, ids, strict=True):
+            cluster.row = row_id
+            for member in cluster.members:
+                member.incident_row = row_id
+                member_rows.append(_member_row(member, row_id))
+        self.connection.execute(insert(fused_events), member_rows)
 
     def incidents_of_places(self, place_ids: Collection[str]) -> list[tuple[SortKey, IncidentRecord]]:
         query = select(fused_incidents.c.sort_key, fused_incidents.c.record).where(
@@ -241,6 +241,41 @@ class IncidentStore:
                  .where(fused_events.c.actor1_id == actor_id))
         return [Member(EventRecord.model_validate(row.record), row.document_id, row.ordinal, row.outlet, row.published,
                        row=row.id, incident_row=row.incident_row) for row in self.connection.execute(query)]
+
+
+def _member_row(member: Member, incident_row: int) -> dict[str, Any]:
+    kind, first, last = member.date_bounds()
+    location, actor1 = member.event.location, member.event.actor1
+    if location is None:
+        cell = NO_PLACE
+    elif location.lat is None or location.lon is None:
+        cell = NO_COORDINATES
+    else:
+        cell = cell_of(location.lat, location.lon)
+    return {"incident_row": incident_row, "document_id": member.document_id, "ordinal": member.ordinal,
+            "family": member.family, "modality_class": member.modality_class, "date_kind": kind,
+            "date_start": first, "date_end": last, "place_id": location.entity_id if location else None,
+            "lat": location.lat if location else None, "lon": location.lon if location else None, "cell": cell,
+            "actor1_id": actor1.entity_id if actor1 else None, "outlet": member.outlet,
+            "published": member.published, "sort_key": list(member.key),
+            "record": member.event.model_dump(mode="json")}
+
+
+def cell_of(lat: float, lon: float) -> int:
+    """The grid cell (`CELL_DEGREES` square) a point is in."""
+    return int((lat + 90.0) // CELL_DEGREES) * 1000 + int((lon + 180.0) // CELL_DEGREES) % LON_CELLS
+
+
+def near_cells(lat: float, lon: float) -> list[int]:
+    """The cells of every point within `REGION_KM` of (lat, lon): a box around it, wider in
+    longitude towards the poles, wrapping at 180 degrees."""
+    degrees = REGION_KM / KM_PER_DEGREE + 0.1
+    longitude = min(degrees / max(math.cos(math.radians(min(abs(lat) + degrees, 89.0))), 0.01), 180.0)
+    rows = range(int((max(lat - degrees, -90.0) + 90.0) // CELL_DEGREES),
+                 int((min(lat + degrees, 90.0) + 90.0) // CELL_DEGREES) + 1)
+    columns = {int(c) % LON_CELLS for c in range(int((lon - longitude + 180.0) // CELL_DEGREES),
+                                                 int((lon + longitude + 180.0) // CELL_DEGREES) + 1)}
+    return sorted(row * 1000 + column for row in rows for column in columns)
 
 
 # ---------------------------------------------------------------- control and contradictions

@@ -233,6 +233,8 @@ fused_events = Table(
     Column("place_id", Text),
     Column("lat", Float),
     Column("lon", Float),
+    # grid cell of the place (fuse/state.py CELL_DEGREES; -1: a place without coordinates, -2: none)
+    Column("cell", Integer, nullable=False),
     Column("actor1_id", Text),
     Column("outlet", Text),
     Column("published", Text),
@@ -240,8 +242,7 @@ fused_events = Table(
     Column("record", Json, nullable=False),            # the EventRecord
     Index("ix_fused_events_incident", "incident_row"),
     Index("ix_fused_events_document", "document_id"),
-    Index("ix_fused_events_candidates", "family", "modality_class", "date_kind", "date_start"),
-    Index("ix_fused_events_place", "family", "modality_class", "place_id"),
+    Index("ix_fused_events_candidates", "family", "modality_class", "cell", "date_kind", "date_start"),
     Index("ix_fused_events_actor1", "actor1_id"),
 )
 

@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("place_id", sa.Text),
         sa.Column("lat", sa.Float),
         sa.Column("lon", sa.Float),
+        sa.Column("cell", sa.Integer, nullable=False),
         sa.Column("actor1_id", sa.Text),
         sa.Column("outlet", sa.Text),
         sa.Column("published", sa.Text),
@@ -73,8 +74,7 @@ def upgrade() -> None:
     op.create_index("ix_fused_events_incident", "fused_events", ["incident_row"])
     op.create_index("ix_fused_events_document", "fused_events", ["document_id"])
     op.create_index("ix_fused_events_candidates", "fused_events",
-                    ["family", "modality_class", "date_kind", "date_start"])
-    op.create_index("ix_fused_events_place", "fused_events", ["family", "modality_class", "place_id"])
+                    ["family", "modality_class", "cell", "date_kind", "date_start"])
     op.create_index("ix_fused_events_actor1", "fused_events", ["actor1_id"])
     op.create_table(
         "control_places",
