@@ -38,8 +38,10 @@ from frontwatch.fuse.members import Cluster, DocumentFacts, Member, SortKey
 from frontwatch.fuse.state import (
     IncidentStore,
     StoredPeriod,
+    cell_of,
     clear,
     mark_fused,
+    near_cells,
     new_members,
     pending_documents,
     vanished_documents,
@@ -210,20 +212,23 @@ class _Folder:
         for cluster in joinable.values():
             working.append(Cluster(list(cluster.members), row=cluster.row))
         working.sort(key=lambda c: c.first_key)
-        by_family: dict[tuple[str, str], list[Cluster]] = {}
+        # in memory as in the database: clusters are found by the cells (places, actors) of
+        # their members, so an event is checked against its neighbours only
+        nearby: dict[tuple[str, str, str, object], list[Cluster]] = {}
         for cluster in working:
-            by_family.setdefault((cluster.members[0].family, cluster.members[0].modality_class), []).append(cluster)
+            for existing in cluster.members:
+                nearby.setdefault(_home(existing), []).append(cluster)
         for member in replay:
-            candidates = by_family.setdefault((member.family, member.modality_class), [])
-            for cluster in candidates:
+            candidates = {id(c): c for key in _neighbourhood(member) for c in nearby.get(key, ())}
+            for cluster in sorted(candidates.values(), key=lambda c: c.first_key):
                 if cluster.accepts(member):
                     cluster.members.append(member)
                     cluster.changed = True
                     break
             else:
                 cluster = Cluster([member], changed=True)
-                candidates.append(cluster)
                 working.append(cluster)
+            nearby.setdefault(_home(member), []).append(cluster)
         rewritten = [c for c in working if c.changed]
         old = [*touched.values(), *(joinable[c.row] for c in rewritten if c.row in joinable)]
         self.store.delete([c.row for c in old if c.row is not None])
@@ -272,6 +277,26 @@ class _Folder:
         found = whereabouts_contradictions([m.event for m in members], documents, {person})
         sort_key = (1, *members[0].read_key) if members else None
         write_contradiction(self.connection, "whereabouts", person, sort_key, found[0] if found else None)
+
+
+def _home(member: Member) -> tuple[str, str, str, object]:
+    """Where a member is filed for the replay's look-ups (`state.IncidentStore.candidate_rows`)."""
+    location, actor1 = member.event.location, member.event.actor1
+    if location is None:
+        return member.family, member.modality_class, "actor", actor1.entity_id if actor1 else None
+    if location.lat is None or location.lon is None:
+        return member.family, member.modality_class, "place", location.entity_id
+    return member.family, member.modality_class, "cell", cell_of(location.lat, location.lon)
+
+
+def _neighbourhood(member: Member) -> list[tuple[str, str, str, object]]:
+    """The filing keys of every member that may be compatible with `member`."""
+    location, actor1 = member.event.location, member.event.actor1
+    if location is None:
+        return [(member.family, member.modality_class, "actor", actor1.entity_id)] if actor1 else []
+    if location.lat is None or location.lon is None:
+        return [(member.family, member.modality_class, "place", location.entity_id)]
+    return [(member.family, member.modality_class, "cell", cell) for cell in near_cells(location.lat, location.lon)]
 
 
 def _inherits(place: Location) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, union_all
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, union_all
 
 from frontwatch.fuse.incidents import REGION_KM
 from frontwatch.fuse.members import Cluster, Member, SortKey
@@ -159,32 +159,25 @@ class IncidentStore:
         class, a place in the grid cells within `REGION_KM` (or the same place when it has no
         coordinates, or none and the same actor1), a date within the slack. A superset;
         `events_compatible` decides."""
-        table = fused_events.c
-        base = [table.family == member.family, table.modality_class == member.modality_class]
         location = member.event.location
+        values: dict[str, Any] = {"family": member.family, "modality_class": member.modality_class}
         if location is None:
             if member.event.actor1 is None:
                 return set()
-            base += [table.cell == NO_PLACE, table.actor1_id == member.event.actor1.entity_id]
+            where, values["actor"] = "none", member.event.actor1.entity_id
         elif location.lat is None or location.lon is None:
-            base += [table.cell == NO_COORDINATES, table.place_id == location.entity_id]
+            where, values["place"] = "coordinates", location.entity_id
         else:
-            base.append(table.cell.in_(near_cells(location.lat, location.lon)))
+            where, values["cells"] = "cells", near_cells(location.lat, location.lon)
         kind, first, last = member.date_bounds()
         if kind == "none":
-            selects = [select(table.incident_row).where(*base)]
+            statement = _UNDATED_CANDIDATES[where]
         else:
             assert first is not None and last is not None
-            selects = [
-                select(table.incident_row).where(*base, table.date_kind == "none"),
-                select(table.incident_row).where(
-                    *base, table.date_kind == "day",
-                    table.date_start.between(first - DATE_SLACK, last + DATE_SLACK)),
-                select(table.incident_row).where(
-                    *base, table.date_kind == "span",
-                    table.date_start.between(first - DATE_SLACK - timedelta(days=MAX_SPAN_DAYS), last + DATE_SLACK),
-                    table.date_end >= first - DATE_SLACK)]
-        return {int(row[0]) for row in self.connection.execute(union_all(*selects))}
+            statement = _DATED_CANDIDATES[where]
+            values.update(day_from=first - DATE_SLACK, day_to=last + DATE_SLACK,
+                          span_from=first - DATE_SLACK - timedelta(days=MAX_SPAN_DAYS))
+        return {int(row[0]) for row in self.connection.execute(statement, values)}
 
     def delete(self, rows: Collection[int]) -> None:
         if rows:
@@ -241,6 +234,29 @@ class IncidentStore:
                  .where(fused_events.c.actor1_id == actor_id))
         return [Member(EventRecord.model_validate(row.record), row.document_id, row.ordinal, row.outlet, row.published,
                        row=row.id, incident_row=row.incident_row) for row in self.connection.execute(query)]
+
+
+# The candidate look-ups, built once (building a statement costs more than running it).
+_E = fused_events.c
+_PLACE_CONDITIONS = {
+    "cells": _E.cell.in_(bindparam("cells", expanding=True)),
+    "coordinates": and_(_E.cell == NO_COORDINATES, _E.place_id == bindparam("place")),
+    "none": and_(_E.cell == NO_PLACE, _E.actor1_id == bindparam("actor")),
+}
+
+
+def _candidates(place: Any, *where: Any) -> Any:
+    return select(_E.incident_row).where(_E.family == bindparam("family"),
+                                         _E.modality_class == bindparam("modality_class"), place, *where)
+
+
+_UNDATED_CANDIDATES = {name: _candidates(place) for name, place in _PLACE_CONDITIONS.items()}
+_DATED_CANDIDATES = {name: union_all(
+    _candidates(place, _E.date_kind == "none"),
+    _candidates(place, _E.date_kind == "day", _E.date_start.between(bindparam("day_from"), bindparam("day_to"))),
+    _candidates(place, _E.date_kind == "span", _E.date_start.between(bindparam("span_from"), bindparam("day_to")),
+                _E.date_end >= bindparam("day_from")),
+) for name, place in _PLACE_CONDITIONS.items()}
 
 
 def _member_row(member: Member, incident_row: int) -> dict[str, Any]:
