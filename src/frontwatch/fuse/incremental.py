@@ -37,6 +37,7 @@ from frontwatch.fuse.control import ControlBuilder, latest_claim
 from frontwatch.fuse.members import Cluster, DocumentFacts, Member, SortKey
 from frontwatch.fuse.state import (
     IncidentStore,
+    PlaceControl,
     StoredPeriod,
     cell_of,
     clear,
@@ -46,7 +47,7 @@ from frontwatch.fuse.state import (
     pending_documents,
     vanished_documents,
     write_contradiction,
-    write_place,
+    write_places,
 )
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import IncidentRecord, Location
@@ -169,8 +170,7 @@ class _Folder:
                 regions.add((country, admin1))
         for country, admin1 in regions:
             places |= self.store.places_in_region(country, admin1)
-        for place_id in sorted(places):
-            self._update_place(place_id)
+        self._update_places(places)
         people = {m.event.actor1.entity_id for m in added + removed
                   if m.event.actor1 is not None and self._is_person(m.event.actor1.entity_id)}
         for person in sorted(people):
@@ -186,22 +186,29 @@ class _Folder:
         start = min(m.key for m in added + removed)
         touched: dict[int, Cluster] = {c.row: c for c in self.store.clusters(touched_rows) if c.row is not None}
         joinable: dict[int, Cluster] = {}
-        queue = [*added, *removed, *(m for c in touched.values() for m in c.members)]
-        seen = {id(m) for m in queue}
-        while queue:
-            probe = queue.pop()
-            for cluster in self.store.clusters(self.store.candidate_rows(probe)):
+        probes = [*added, *removed, *(m for c in touched.values() for m in c.members)]
+        seen = {id(m) for m in probes}
+        filed: dict[tuple[str, str, str, object], dict[int, Cluster]] = {}
+        while probes:
+            for cluster in self.store.clusters(self.store.candidate_rows(probes)):
                 assert cluster.row is not None
-                if cluster.row in touched or not any(m.compatible(probe) for m in cluster.members):
-                    continue
-                if any(m.key >= start and id(m) not in gone for m in cluster.members):
-                    touched[cluster.row] = cluster
-                    joinable.pop(cluster.row, None)
-                    fresh = [m for m in cluster.members if id(m) not in seen]
-                    seen.update(id(m) for m in fresh)
-                    queue.extend(fresh)
-                else:
-                    joinable[cluster.row] = cluster
+                for existing in cluster.members:
+                    filed.setdefault(_home(existing), {})[cluster.row] = cluster
+            following: list[Member] = []
+            for probe in probes:
+                near = {row: c for key in _neighbourhood(probe) for row, c in filed.get(key, {}).items()}
+                for row, cluster in sorted(near.items()):
+                    if row in touched or not any(m.compatible(probe) for m in cluster.members):
+                        continue
+                    if any(m.key >= start and id(m) not in gone for m in cluster.members):
+                        touched[row] = cluster
+                        joinable.pop(row, None)
+                        fresh = [m for m in cluster.members if id(m) not in seen]
+                        seen.update(id(m) for m in fresh)
+                        following.extend(fresh)
+                    else:
+                        joinable[row] = cluster
+            probes = following
         replay = sorted([*added, *(m for c in touched.values() for m in c.members
                                    if m.key >= start and id(m) not in gone)], key=lambda m: m.key)
         working: list[Cluster] = []
@@ -243,27 +250,34 @@ class _Folder:
 
     # ------------------------------------------------------------ control
 
-    def _update_place(self, place_id: str) -> None:
-        """Recompute one place's control periods and control contradiction from its incidents
-        (and its region's, whose transfers it inherits)."""
-        own = sorted(self.store.incidents_of_places([place_id]), key=lambda item: item[0])
-        self.places_updated += 1
-        if not own:
-            write_place(self.connection, place_id, None, None, None, [])
-            write_contradiction(self.connection, "control", place_id, None, None)
+    def _update_places(self, place_ids: set[str]) -> None:
+        """Recompute the control periods and control contradictions of places from their
+        incidents (and their region's, whose transfers they inherit)."""
+        if not place_ids:
             return
-        place = ControlBuilder([i for _, i in own], self.kb).places[place_id].place
-        incidents = list(own)
-        if _inherits(place):
-            assert place.country is not None and place.admin1 is not None
-            incidents += self.store.region_incidents(place.country, place.admin1)
-        incidents.sort(key=lambda item: item[0])
-        builder = ControlBuilder(_unique(incidents), self.kb)
-        facts = builder.places[place_id]
-        periods, strengths = builder.unaged_periods(facts)
-        stored = [StoredPeriod(p, strength, newest) for p, (strength, newest) in zip(periods, strengths, strict=True)]
-        write_place(self.connection, place_id, own[0][0], facts.place, latest_claim(facts), stored)
-        write_contradiction(self.connection, "control", place_id, (0, *own[0][0]), place_contradiction(facts))
+        own_by_place = self.store.incidents_of_places(place_ids)
+        regions: dict[tuple[str, str], list[tuple[SortKey, IncidentRecord]]] = {}
+        computed = []
+        for place_id in sorted(own_by_place):
+            own = own_by_place[place_id]
+            place = ControlBuilder([i for _, i in own], self.kb).places[place_id].place
+            incidents = list(own)
+            if _inherits(place):
+                assert place.country is not None and place.admin1 is not None
+                region = (place.country, place.admin1)
+                if region not in regions:
+                    regions[region] = self.store.region_incidents(*region)
+                incidents += regions[region]
+            incidents.sort(key=lambda item: item[0])
+            builder = ControlBuilder(_unique(incidents), self.kb)
+            facts = builder.places[place_id]
+            periods, strengths = builder.unaged_periods(facts)
+            computed.append(PlaceControl(
+                place_id, own[0][0], facts.place, latest_claim(facts),
+                [StoredPeriod(p, strength, newest) for p, (strength, newest) in zip(periods, strengths, strict=True)],
+                place_contradiction(facts)))
+        write_places(self.connection, place_ids, computed)
+        self.places_updated += len(place_ids)
 
     # ------------------------------------------------------------ whereabouts
 

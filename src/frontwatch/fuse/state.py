@@ -154,30 +154,42 @@ class IncidentStore:
         query = select(fused_events.c.incident_row).where(fused_events.c.document_id.in_(list(document_ids)))
         return {int(row[0]) for row in self.connection.execute(query)}
 
-    def candidate_rows(self, member: Member) -> set[int]:
-        """Stored incidents with an event that may fuse with `member`: same family and modality
-        class, a place in the grid cells within `REGION_KM` (or the same place when it has no
-        coordinates, or none and the same actor1), a date within the slack. A superset;
-        `events_compatible` decides."""
-        location = member.event.location
-        values: dict[str, Any] = {"family": member.family, "modality_class": member.modality_class}
-        if location is None:
-            if member.event.actor1 is None:
-                return set()
-            where, values["actor"] = "none", member.event.actor1.entity_id
-        elif location.lat is None or location.lon is None:
-            where, values["place"] = "coordinates", location.entity_id
-        else:
-            where, values["cells"] = "cells", near_cells(location.lat, location.lon)
-        kind, first, last = member.date_bounds()
-        if kind == "none":
-            statement = _UNDATED_CANDIDATES[where]
-        else:
-            assert first is not None and last is not None
-            statement = _DATED_CANDIDATES[where]
-            values.update(day_from=first - DATE_SLACK, day_to=last + DATE_SLACK,
-                          span_from=first - DATE_SLACK - timedelta(days=MAX_SPAN_DAYS))
-        return {int(row[0]) for row in self.connection.execute(statement, values)}
+    def candidate_rows(self, probes: Iterable[Member]) -> set[int]:
+        """Stored incidents with an event that may fuse with one of `probes`: same family and
+        modality class, a place in the grid cells within `REGION_KM` (or the same place when it
+        has no coordinates, or none and the same actor1), a date within the slack. A superset;
+        `events_compatible` decides. Probes are looked up together, one statement per family,
+        kind of place and week of dates."""
+        groups: dict[tuple[str, str, str, int | None], dict[str, Any]] = {}
+        for member in probes:
+            values: list[Any]
+            location = member.event.location
+            if location is None:
+                if member.event.actor1 is None:
+                    continue
+                where, values = "none", [member.event.actor1.entity_id]
+            elif location.lat is None or location.lon is None:
+                where, values = "coordinates", [location.entity_id]
+            else:
+                where, values = "cells", near_cells(location.lat, location.lon)
+            kind, first, last = member.date_bounds()
+            week = None if first is None else first.toordinal() // 7
+            group = groups.setdefault((member.family, member.modality_class, where, week), {
+                "family": member.family, "modality_class": member.modality_class, "keys": set()})
+            group["keys"].update(values)
+            if first is not None and last is not None:
+                group["day_from"] = min(group.get("day_from", first - DATE_SLACK), first - DATE_SLACK)
+                group["day_to"] = max(group.get("day_to", last + DATE_SLACK), last + DATE_SLACK)
+        found: set[int] = set()
+        for (_, _, where, week), group in groups.items():
+            group["keys"] = sorted(group["keys"])
+            if week is None:
+                statement = _UNDATED_CANDIDATES[where]
+            else:
+                statement = _DATED_CANDIDATES[where]
+                group["span_from"] = group["day_from"] - timedelta(days=MAX_SPAN_DAYS)
+            found.update(int(row[0]) for row in self.connection.execute(statement, group))
+        return found
 
     def delete(self, rows: Collection[int]) -> None:
         if rows:
@@ -208,11 +220,17 @@ class IncidentStore:
                 member_rows.append(_member_row(member, row_id))
         self.connection.execute(insert(fused_events), member_rows)
 
-    def incidents_of_places(self, place_ids: Collection[str]) -> list[tuple[SortKey, IncidentRecord]]:
-        query = select(fused_incidents.c.sort_key, fused_incidents.c.record).where(
-            fused_incidents.c.control_place_id.in_(list(place_ids)))
-        return [(key_of(row.sort_key), IncidentRecord.model_validate(row.record))
-                for row in self.connection.execute(query)]
+    def incidents_of_places(self, place_ids: Collection[str]) -> dict[str, list[tuple[SortKey, IncidentRecord]]]:
+        """The incidents each place is control evidence about, in fusion order."""
+        found: dict[str, list[tuple[SortKey, IncidentRecord]]] = {}
+        query = select(fused_incidents.c.control_place_id, fused_incidents.c.sort_key, fused_incidents.c.record).where(
+            fused_incidents.c.control_place_id.in_(bindparam("places", expanding=True)))
+        for row in self.connection.execute(query, {"places": sorted(place_ids)}):
+            found.setdefault(row.control_place_id, []).append(
+                (key_of(row.sort_key), IncidentRecord.model_validate(row.record)))
+        for incidents in found.values():
+            incidents.sort(key=lambda item: item[0])
+        return found
 
     def region_incidents(self, country: str, admin1: str) -> list[tuple[SortKey, IncidentRecord]]:
         """The incidents about a region itself (an ADM1 place): their transfers hold for its towns."""
@@ -239,9 +257,9 @@ class IncidentStore:
 # The candidate look-ups, built once (building a statement costs more than running it).
 _E = fused_events.c
 _PLACE_CONDITIONS = {
-    "cells": _E.cell.in_(bindparam("cells", expanding=True)),
-    "coordinates": and_(_E.cell == NO_COORDINATES, _E.place_id == bindparam("place")),
-    "none": and_(_E.cell == NO_PLACE, _E.actor1_id == bindparam("actor")),
+    "cells": _E.cell.in_(bindparam("keys", expanding=True)),
+    "coordinates": and_(_E.cell == NO_COORDINATES, _E.place_id.in_(bindparam("keys", expanding=True))),
+    "none": and_(_E.cell == NO_PLACE, _E.actor1_id.in_(bindparam("keys", expanding=True))),
 }
 
 
@@ -304,20 +322,40 @@ class StoredPeriod:
     newest: date | None
 
 
-def write_place(connection: Connection, place_id: str, sort_key: SortKey | None, place: Any,
-                latest: date | None, periods: Iterable[StoredPeriod]) -> None:
-    """Replace a place's control periods (`sort_key` None: the place has no evidence any more)."""
-    connection.execute(delete(control_places).where(control_places.c.place_id == place_id))
-    if sort_key is None:
+@dataclass
+class PlaceControl:
+    """A place's recomputed control: its periods and its control contradiction, if any."""
+
+    place_id: str
+    sort_key: SortKey
+    place: Any
+    latest: date | None
+    periods: list[StoredPeriod]
+    contradiction: ContradictionRecord | None
+
+
+def write_places(connection: Connection, place_ids: Collection[str], computed: list[PlaceControl]) -> None:
+    """Replace the control periods and control contradictions of `place_ids` with `computed`
+    (a place left out has no evidence any more)."""
+    ids = sorted(place_ids)
+    connection.execute(delete(control_periods).where(control_periods.c.place_id.in_(ids)))
+    connection.execute(delete(control_places).where(control_places.c.place_id.in_(ids)))
+    connection.execute(delete(fused_contradictions).where(fused_contradictions.c.kind == "control",
+                                                          fused_contradictions.c.subject_id.in_(ids)))
+    if not computed:
         return
-    connection.execute(insert(control_places).values(
-        place_id=place_id, sort_key=list(sort_key), country=place.country, admin1=place.admin1, feature=place.feature,
-        latest_claim=latest))
-    rows = [{"place_id": place_id, "ordinal": number, "controller": p.period.controller, "since": p.period.since,
-             "basis": p.period.basis, "strength": p.strength, "newest": p.newest,
-             "record": p.period.model_dump(mode="json")} for number, p in enumerate(periods)]
-    if rows:
-        connection.execute(insert(control_periods), rows)
+    connection.execute(insert(control_places), [
+        {"place_id": c.place_id, "sort_key": list(c.sort_key), "country": c.place.country, "admin1": c.place.admin1,
+         "feature": c.place.feature, "latest_claim": c.latest} for c in computed])
+    periods = [{"place_id": c.place_id, "ordinal": number, "controller": p.period.controller, "since": p.period.since,
+                "basis": p.period.basis, "strength": p.strength, "newest": p.newest,
+                "record": p.period.model_dump(mode="json")} for c in computed for number, p in enumerate(c.periods)]
+    if periods:
+        connection.execute(insert(control_periods), periods)
+    contradictions = [{"kind": "control", "subject_id": c.place_id, "sort_key": [0, *c.sort_key],
+                       "record": c.contradiction.model_dump(mode="json")} for c in computed if c.contradiction]
+    if contradictions:
+        connection.execute(insert(fused_contradictions), contradictions)
 
 
 def write_contradiction(connection: Connection, kind: str, subject_id: str, sort_key: tuple[Any, ...] | None,

@@ -66,7 +66,8 @@ def fused_picture(connection: Connection, kb: KnowledgeBase, kb_dirs: list[Path]
     corridors = load_corridors(corridor_files(kb_dirs), kb)
     store = IncidentStore(connection)
     waypoints = {waypoint for corridor in corridors for waypoint in corridor.waypoints}
-    incidents: list[tuple[SortKey, IncidentRecord]] = store.incidents_of_places(waypoints) if waypoints else []
+    incidents: list[tuple[SortKey, IncidentRecord]] = [
+        item for found in (store.incidents_of_places(waypoints).values() if waypoints else []) for item in found]
     regions = set()
     for waypoint in waypoints:
         location = _location(kb, waypoint)
