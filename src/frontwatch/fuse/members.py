@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from frontwatch.fuse.incidents import date_interval, events_compatible, incident_record, modality_class, type_family
+from frontwatch.fuse.incidents import (
+    date_interval,
+    dates_compatible,
+    events_compatible,
+    incident_record,
+    modality_class,
+    type_family,
+)
 from frontwatch.records import EventRecord, IncidentRecord
 from frontwatch.store.rows import date_range
 
@@ -49,6 +56,7 @@ class Member:
         self.key: SortKey = event_sort_key(self.event, self.published, self.ordinal)
         self.family = type_family(self.event)
         self.modality_class = modality_class(self.event.modality)
+        self.interval = date_interval(self.event.date)
 
     @property
     def read_key(self) -> tuple[bool, str, int, int]:
@@ -58,12 +66,17 @@ class Member:
 
     def date_bounds(self) -> tuple[str, date | None, date | None]:
         """`date_kind` (day, span, none) and the interval fusion compares dates by."""
-        interval = date_interval(self.event.date)
+        interval = self.interval
         if interval is None:
             return "none", None, None
         return ("day" if interval[0] == interval[1] else "span"), interval[0], interval[1]
 
     def compatible(self, other: Member) -> bool:
+        """`events_compatible`, with the cheap tests first (the answer is the same)."""
+        if self.family != other.family or self.modality_class != other.modality_class:
+            return False
+        if not dates_compatible(self.interval, other.interval):
+            return False
         return events_compatible(self.event, other.event)
 
 
@@ -83,7 +96,7 @@ class Cluster:
         return self.members[0].key
 
     def accepts(self, member: Member) -> bool:
-        return all(events_compatible(existing.event, member.event) for existing in self.members)
+        return all(existing.compatible(member) for existing in self.members)
 
     def incident(self) -> IncidentRecord:
         documents = {m.event.doc_id: DocumentFacts(m.outlet, m.published) for m in self.members}
