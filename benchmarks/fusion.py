@@ -103,13 +103,14 @@ def base_documents(unique: list[list[OutputRecord]], size: int) -> list[list[Out
     return found
 
 
-def new_documents(fresh: list[list[OutputRecord]], base: list[list[OutputRecord]]) -> list[list[OutputRecord]]:
-    """The new articles, each moved to the day after the newest article in the database."""
+def new_documents(fresh: list[list[OutputRecord]], base: list[list[OutputRecord]], day: int = 1
+                  ) -> list[list[OutputRecord]]:
+    """The new articles, each moved to `day` days after the newest article in the database."""
     newest = max(datetime.date.fromisoformat(r[0].published) for r in base if r[0].published)  # type: ignore[union-attr]
     found = []
     for records in fresh:
         published = datetime.date.fromisoformat(records[0].published or newest.isoformat())  # type: ignore[union-attr]
-        found.append(copy_of(records, "-new", (newest - published).days + 1))
+        found.append(copy_of(records, "-new" if day == 1 else f"-new{day}", (newest - published).days + day))
     return found
 
 
@@ -127,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unique", type=int, default=2000, help="distinct articles the databases are made of")
     parser.add_argument("--work", type=Path, default=Path("/tmp/frontwatch-fusion"), help="cache and databases")
     parser.add_argument("--backend", default="sqlite", help="sqlite (a file under --work) or a PostgreSQL URL")
+    parser.add_argument("--keep", action="store_true",
+                        help="reuse the databases a previous run left under --work (fused up to day --day - 1) "
+                             "and only fuse the new articles of day --day")
+    parser.add_argument("--day", type=int, default=1, help="the new articles' day after the newest base article")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     kb = load()
@@ -140,17 +145,20 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|---|---|")
     for size in (int(s) for s in args.sizes.split(",")):
         url = str(args.work / f"fusion-{size}.db") if args.backend == "sqlite" else args.backend
-        if args.backend == "sqlite":
+        if args.backend == "sqlite" and not args.keep:
             for suffix in ("", "-wal", "-shm"):
                 Path(url + suffix).unlink(missing_ok=True)
         with open_database(url) as database:
             base = base_documents(unique, size)
-            stored = store(database, base)
             events = sum(1 for records in base for r in records if isinstance(r, EventRecord))
-            cpu = time.process_time()
-            whole = fuse(database, kb)
-            whole_cpu = time.process_time() - cpu
-            store(database, new_documents(fresh, base))
+            stored = whole_cpu = 0.0
+            whole = fuse(database, kb)  # with --keep: nothing to do
+            if not args.keep:
+                stored = store(database, base)
+                cpu = time.process_time()
+                whole = fuse(database, kb)
+                whole_cpu = time.process_time() - cpu
+            store(database, new_documents(fresh, base, args.day))
             cpu = time.process_time()
             added = fuse(database, kb)
             added_cpu = time.process_time() - cpu
