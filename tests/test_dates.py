@@ -6,10 +6,18 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontwatch.extract.dates import anchor_date, parse_published
+from frontwatch.extract.dates import (
+    _COMBINED,
+    _KINDS,
+    _dateparser_parse,
+    _first_expression,
+    _plain_date,
+    anchor_date,
+    parse_published,
+)
 
 # Publication dates on different weekdays, around a year boundary and a leap day.
 PUBLISHED = [date(2024, 12, 5), date(2025, 1, 4), date(2024, 3, 1), date(2023, 7, 17)]
@@ -107,6 +115,60 @@ def test_relative_dates_without_a_publication_date_are_unknown() -> None:
         assert anchor_date(text, None) == (None, "unknown")
     # an absolute date needs no anchor
     assert anchor_date("since October 2017", None) == ("2017-10", "month")
+
+
+_MONTH_WORDS = ["January", "jan", "Feb.", "february", "MARCH", "Mar", "April", "may", "MAY", "June", "jun.", "July",
+                "August", "aug", "September", "sept.", "Sep", "october", "Nov", "DEC.", "December"]
+_ANCHORS = [date(2025, 1, 4), date(2023, 7, 17), date(2024, 3, 1), date(2024, 2, 28), date(2024, 12, 31), None]
+
+
+@st.composite
+def _date_sentences(draw: st.DrawFn) -> str:
+    """A sentence with a date expression in one of the shapes our patterns find, impossible days included."""
+    day = f"{draw(st.integers(0, 33))}{draw(st.sampled_from(['', 'st', 'nd', 'rd', 'th']))}"
+    month = draw(st.sampled_from(_MONTH_WORDS))
+    year = draw(st.sampled_from(["2024", "2023", "2000", "1900", "2030", "0000", "0001"]))
+    space = draw(st.sampled_from([" ", "  ", "\n"]))
+    shape = draw(st.sampled_from([
+        f"{day}{space}{month} {year}", f"{day} of {month}, {year}", f"{day}{space}{month}", f"{day} of {month}",
+        f"{month}{space}{day}, {year}", f"{month} {day} {year}", f"{month}{space}{day}", f"{month} {year}",
+        f"{month} of {year}", f"{year}-{draw(st.integers(0, 13)):02d}-{draw(st.integers(0, 32)):02d}"]))
+    return f"Rebels took the town on {shape} and held it."
+
+
+@given(_date_sentences(), st.sampled_from(_ANCHORS))
+@settings(max_examples=150, deadline=None)
+def test_plain_dates_read_as_dateparser_reads_them(sentence: str, anchor: date | None) -> None:
+    # the direct reading of a plain expression must give dateparser's date, or leave it to dateparser
+    found = _COMBINED.search(sentence)  # none in "on Feb. 2024"
+    if found is None or _KINDS[found.lastgroup or ""] not in ("day", "day_no_year", "month"):
+        return
+    plain = _plain_date(found.group(), anchor)
+    if plain is not None:
+        assert plain == _dateparser_parse(found.group(), anchor)
+
+
+_WORDS = ["in", "In", "since", "of", "by", "mid", "mid-", "early", "on", "On", "this", "This", "last", "LAST",
+          "earlier", "today", "tonight", "yesterday", "morning", "month", "week", "night", "Monday", "friday",
+          "December", "dec.", "Sept", "sept", "May", "may", "march", "3", "3rd", "12", "2019", "1999", "2024-11-27",
+          "\u0663", "\u017feptember", "\u0130n", "\u0131n", "week\u212a", "tod\u00e1y", "town", "rebels", "the",
+          "shelled", "\u201cquoted\u201d", "\u2014"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", "  ", ", ", "\n", "-", ".", ""])),
+                max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_first_expression_is_what_one_scan_with_every_pattern_finds(words: list[tuple[str, str]]) -> None:
+    text = "".join(word + gap for word, gap in words)
+    expected, found = _COMBINED.search(text), _first_expression(text)
+    assert (found.span(), found.lastgroup) == (expected.span(), expected.lastgroup) if expected else found is None
+
+
+def test_plain_dates_without_a_year_look_back_from_the_anchor() -> None:
+    assert _plain_date("29 February", date(2023, 7, 17)) == date(2020, 2, 29)
+    assert _plain_date("December 30", date(2023, 7, 17)) == date(2022, 12, 30)
+    assert _plain_date("4 January", date(2025, 1, 4)) == date(2025, 1, 4)
+    assert _plain_date("31 February 2024", None) is None and _plain_date("00 December", None) is None
 
 
 def test_parse_published() -> None:

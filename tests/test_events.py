@@ -1105,3 +1105,17 @@ def test_a_fronted_condition_makes_its_main_clause_hypothetical(extract) -> None
     assert withdrawals and withdrawals[0].modality == "hypothetical"
     assert _sides(withdrawals) == {"Rabak": "government"}
     assert _sides(_events(result, "Non-state actor overtakes territory")) == {"Kosti": "rsf"}
+
+
+def test_a_glued_sentence_borrows_the_source_of_the_sentences_before(extract) -> None:  # type: ignore[no-untyped-def]
+    """A sentence glued to the one before (no full stop between them) shares its source, across a glued
+    sentence without an event; a sentence after a full stop does not."""
+    glued = extract("A local official told reporters that the convoy reached the bridgeThe roads were empty"
+                    "Rebels captured Kadugli on Tuesday.")
+    [capture] = _events(glued, "Non-state actor overtakes territory")
+    assert capture.attribution is not None and capture.attribution.source == "local official"
+    assert capture.modality == "reported"
+    apart = extract("A local official told reporters that the convoy reached the bridge. The roads were empty"
+                    "Rebels captured Kadugli on Tuesday.")
+    [capture] = _events(apart, "Non-state actor overtakes territory")
+    assert capture.attribution is None and capture.modality == "asserted"

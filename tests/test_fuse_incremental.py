@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import subprocess
 import sys
@@ -13,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import delete, func, select
 
 from frontwatch.fuse import Picture, build_picture
 from frontwatch.fuse.incremental import fuse
+from frontwatch.fuse.sources import SourceRegistry, default_sources, load_sources
 from frontwatch.fuse.stored import fused_picture, stored_picture
 from frontwatch.ingest.readers import iter_sources
 from frontwatch.kb.index import KnowledgeBase
@@ -28,8 +31,10 @@ from frontwatch.records import (
     Evidence,
     Location,
     Plover,
+    SourceDocument,
 )
 from frontwatch.store import Database, repository
+from frontwatch.store.duplicates import originals
 from frontwatch.store.ingest import IngestSummary, ingest
 from frontwatch.store.repository import Provenance, iter_documents, iter_events
 from frontwatch.store.schema import documents, fused_documents, fused_events, fused_incidents
@@ -49,15 +54,18 @@ def dump(picture: Picture) -> dict[str, Any]:
             "corridors": [c.model_dump(mode="json") for c in picture.corridors]}
 
 
-def from_scratch(database: Database, kb: KnowledgeBase, only: set[int] | None = None) -> dict[str, Any]:
-    """`build_picture` over the stored events (of the documents with row ids in `only`)."""
+def from_scratch(database: Database, kb: KnowledgeBase, only: set[int] | None = None,
+                 sources: SourceRegistry | None = None) -> dict[str, Any]:
+    """`build_picture` over the stored events (of the documents with row ids in `only`), with the
+    store's near-copy links, as the readers fused from scratch before the fused state existed."""
     with database.read() as connection:
         docs = {d.doc_id: d for d in iter_documents(connection)}
         events = list(iter_events(connection))
+        copies = originals(connection)
         if only is not None:
             keep = set(connection.execute(select(documents.c.doc_id).where(documents.c.id.in_(only))).scalars())
             events = [e for e in events if e.doc_id in keep]
-    return dump(build_picture(events, docs, kb))
+    return dump(build_picture(events, docs, kb, sources=sources or default_sources(), originals=copies))
 
 
 def fused(database: Database, kb: KnowledgeBase) -> dict[str, Any]:
@@ -239,3 +247,102 @@ def test_fuse_command_reports_and_rebuilds(tmp_path: Path) -> None:
     result = subprocess.run([*run, "ingest", *ARTICLES[3:5], "--db", str(db)], cwd=ROOT, capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 0 and "fused 2 documents" in result.stderr, result.stderr
+
+
+# ---------------------------------------------------------------- near-copies and the source registry
+
+STORIES = yaml.safe_load((ROOT / "tests" / "data" / "near_duplicates.yaml").read_text(encoding="utf-8"))["stories"]
+
+
+def _story(doc_id: str, text: str, outlet: str, published: str, url: str | None = None) -> SourceDocument:
+    return SourceDocument(text=text, doc_id=doc_id, outlet=outlet, published=published, title=doc_id, url=url,
+                          source=f"{doc_id}.txt")
+
+
+def _links(database: Database) -> dict[str, str | None]:
+    with database.read() as connection:
+        return {row.doc_id: row.duplicate_of for row in connection.execute(
+            select(documents.c.doc_id, documents.c.duplicate_of))}
+
+
+def test_near_copies_fuse_as_from_scratch_as_their_clusters_change(database: Database, kb: KnowledgeBase) -> None:
+    """A copy counts for its original in the fused state too; when an earlier-published copy
+    becomes the cluster's original, or the original is replaced or removed, the documents whose
+    reports now count for another origin are fused again."""
+    story = STORIES[1]
+    ingest([_story("wire", story["original"], "Reuters", "2024-06-08"),
+            _story("other", story["independent"][0], "Other Daily", "2024-06-08")], kb, database, IngestSummary())
+    fuse(database, kb)
+    ingest([_story("paper", story["copies"][0]["text"], "Daily Paper", "2024-06-09")], kb, database, IngestSummary())
+    assert fuse(database, kb).documents == 1
+    assert _links(database)["paper"] == "wire"
+    picture = fused(database, kb)
+    assert picture == from_scratch(database, kb)
+    copied = [s for i in picture["incidents"] for s in i["sources"] if s["doc_id"] == "paper"]
+    assert copied and all(s["duplicate_of"] == "wire" and s["tier"] == 1 for s in copied)  # Reuters' tier
+
+    # an earlier copy re-points the cluster: "wire" and "paper" now report for "first"
+    ingest([_story("first", story["copies"][1]["text"], "Morning Post", "2024-06-07")], kb, database,
+           IngestSummary())
+    assert _links(database) == {"wire": "first", "paper": "first", "other": None, "first": None}
+    assert fuse(database, kb).documents == 3
+    picture = fused(database, kb)
+    assert picture == from_scratch(database, kb)
+    assert all(s["duplicate_of"] == "first" and s["tier"] == 3 for i in picture["incidents"] for s in i["sources"]
+               if s["doc_id"] in ("wire", "paper"))
+
+    # the original's new version (another outlet) changes its copies' tier: they are fused again
+    ingest([_story("first", story["copies"][1]["text"] + " The report was updated.", "SANA", "2024-06-07")], kb,
+           database, IngestSummary())
+    assert fuse(database, kb).documents == 3
+    picture = fused(database, kb)
+    assert picture == from_scratch(database, kb)
+    assert all(s["tier"] == 4 for i in picture["incidents"] for s in i["sources"] if s["doc_id"] in ("wire", "paper"))
+
+    # the original removed: the copies report for themselves again
+    with database.write() as connection:
+        connection.execute(delete(documents).where(documents.c.doc_id == "first"))
+    result = fuse(database, kb)
+    assert result.removed == 1 and result.documents == 2
+    assert fused(database, kb) == from_scratch(database, kb)
+
+
+def test_the_source_registry_fused_with_is_the_readers_or_they_fuse_from_scratch(
+        database: Database, kb: KnowledgeBase, tmp_path: Path) -> None:
+    story = STORIES[1]
+    ingest([_story("wire", story["original"], "Reuters", "2024-06-08"),
+            _story("blog", story["independent"][0], "Some Blog", "2024-06-08", "https://news.example.org/a")],
+           kb, database, IngestSummary())
+    fuse(database, kb)
+    shipped = fused(database, kb)
+    assert shipped == from_scratch(database, kb)
+    user_file = tmp_path / "sources.yaml"
+    user_file.write_text("outlets:\n  - {name: Reuters, tier: 4}\n"
+                         "  - {name: Example, tier: 1, domains: [example.org]}\n", encoding="utf-8")
+    mine = load_sources(user_file)
+    # a reader with another registry fuses from scratch with it, and leaves the fused state alone
+    picture = dump(stored_picture(database, kb, sources=mine).picture)
+    assert picture == from_scratch(database, kb, sources=mine) != shipped
+    assert {s["tier"] for i in picture["incidents"] for s in i["sources"]} == {1, 4}
+    assert fused(database, kb) == shipped
+    # fusing with it (FRONTWATCH_SOURCES set for `ingest` or `fuse`) rebuilds the state
+    result = fuse(database, kb, sources=mine)
+    assert result.rebuilt and result.documents == 2
+    assert fused(database, kb) == picture
+    assert not fuse(database, kb, sources=mine).rebuilt
+    # and now the shipped registry's readers are the ones fusing from scratch
+    assert dump(stored_picture(database, kb).picture) == shipped
+
+
+def test_fuse_command_uses_the_configured_registry(tmp_path: Path) -> None:
+    db = tmp_path / "fw.db"
+    user_file = tmp_path / "sources.yaml"
+    user_file.write_text("default_tier: 2\n", encoding="utf-8")
+    run = [sys.executable, "-m", "frontwatch.cli"]
+    result = subprocess.run([*run, "ingest", *ARTICLES[:2], "--db", str(db)], cwd=ROOT, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0 and "rebuilt" not in result.stderr, result.stderr
+    env = {**os.environ, "FRONTWATCH_SOURCES": str(user_file)}
+    result = subprocess.run([*run, "fuse", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env=env)
+    assert result.returncode == 0 and "rebuilt: fused 2 documents" in result.stderr, result.stderr

@@ -67,7 +67,8 @@ def test_migrations_go_down_and_up_again(database: Database) -> None:
     assert set(table_names(database)) == {"alembic_version"}
     assert current_revision(database) is None
     migrate(database)
-    assert {"documents", "mentions", "events", "quotes", "ingest_runs"} <= set(table_names(database))
+    assert {"documents", "mentions", "events", "quotes", "ingest_runs",
+            "document_minhashes"} <= set(table_names(database))
 
 
 def test_opening_again_keeps_the_data_and_the_revision(db_url: str, corpus: list) -> None:

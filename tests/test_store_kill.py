@@ -186,3 +186,36 @@ def test_an_ingest_killed_inside_a_document_transaction_commits_none_of_it(
         assert len(stored) == committed
         assert killed_run(database, 1) == ("running", committed)
         finish_and_check(articles, db_url, database, sources, kb, already=committed)
+
+
+# Runs the CLI with the run-counter update (the last statement of each document's transaction)
+# replaced by one that SIGKILLs the process at the given document: its rows are written, not committed.
+KILL_INSIDE_TRANSACTION = """
+import os, signal, sys
+from frontwatch.store import repository
+original = repository.update_run
+def update_run(connection, run_id, counts, **options):
+    if not options and counts["documents_stored"] == int(sys.argv[1]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return original(connection, run_id, counts, **options)
+repository.update_run = update_run
+from frontwatch.cli import app
+app(sys.argv[2:])
+"""
+
+
+def test_an_ingest_killed_inside_a_document_transaction_commits_none_of_it_on_either_backend(
+        articles: Path, db_url: str, sources: dict[str, SourceDocument], kb: KnowledgeBase) -> None:
+    """Deterministic on SQLite too (the PostgreSQL test above needs server locks): the kill comes
+    after the document's rows are written in its transaction, before the commit."""
+    with open_database(db_url) as database:
+        for run_id, kill_at in ((1, 4), (2, 9)):
+            ingest = subprocess.run([sys.executable, "-c", KILL_INSIDE_TRANSACTION, str(kill_at), "ingest",
+                                     str(articles), "--db", db_url, "--no-progress"], cwd=REPO, capture_output=True,
+                                    text=True, timeout=600)
+            assert ingest.returncode == -signal.SIGKILL, ingest.stderr
+            committed = kill_at - 1 + (run_id - 1) * (4 - 1)
+            stored = assert_consistent(database, sources, kb)
+            assert len(stored) == committed
+            assert killed_run(database, run_id) == ("running", kill_at - 1)
+        finish_and_check(articles, db_url, database, sources, kb, already=committed)

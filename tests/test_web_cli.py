@@ -37,12 +37,29 @@ def test_serve_passes_database_address_and_token(served: list[dict[str, Any]], t
     assert "serving http://127.0.0.1:8123/" in result.output
 
 
-def test_serve_off_loopback_without_token_warns(served: list[dict[str, Any]], tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_off_loopback_without_token_refuses_to_start(served: list[dict[str, Any]], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FRONTWATCH_TOKEN", raising=False)
     result = runner.invoke(app, ["serve", "--db", str(tmp_path / "w.db"), "--host", "0.0.0.0"])
-    assert result.exit_code == 0, result.output
-    assert "uploads are disabled" in result.output and not served[0]["settings"].writes_enabled
+    assert result.exit_code == 2 and served == []
+    assert "FRONTWATCH_TOKEN is not set: refusing to serve" in result.output
+    monkeypatch.setenv("FRONTWATCH_TOKEN", "t0ken")
+    started = runner.invoke(app, ["serve", "--db", str(tmp_path / "w.db"), "--host", "0.0.0.0"])
+    assert started.exit_code == 0, started.output
+    assert served[0]["settings"].reads_need_token
+
+
+def test_serve_reads_the_rate_limit(served: list[dict[str, Any]], tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FRONTWATCH_RATE_LIMIT", raising=False)
+    assert runner.invoke(app, ["serve", "--db", str(tmp_path / "w.db")]).exit_code == 0
+    assert served[-1]["settings"].rate_limit == "600/minute"
+    monkeypatch.setenv("FRONTWATCH_RATE_LIMIT", "off")
+    assert runner.invoke(app, ["serve", "--db", str(tmp_path / "w.db")]).exit_code == 0
+    assert served[-1]["settings"].rate_limit is None
+    monkeypatch.setenv("FRONTWATCH_RATE_LIMIT", "lots")
+    bad = runner.invoke(app, ["serve", "--db", str(tmp_path / "w.db")])
+    assert bad.exit_code == 2 and "FRONTWATCH_RATE_LIMIT='lots'" in bad.output and len(served) == 2
 
 
 def test_serve_help_and_bad_port() -> None:

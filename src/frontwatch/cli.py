@@ -4,6 +4,7 @@ function and format its result; nothing else happens here."""
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -38,7 +39,8 @@ def _load_kb(kb_dirs: list[Path] | None):  # type: ignore[no-untyped-def]
 
 @app.command()
 def extract(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, directories, - for stdin, or http(s) URLs of RSS/Atom feeds or article pages.")],
     output_format: Annotated[str, typer.Option("--format", help="Output format.")] = "jsonl",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write records here instead of stdout.")] = None,
     kb: KbOption = None,
@@ -59,12 +61,15 @@ def extract(
     except FrontwatchError as exc:
         _fail(str(exc))
     limit = int((max_doc_mb or config.max_doc_mb()) * 1_000_000)
-    sources = iter_sources(paths, max_doc_bytes=limit)
     enabled = sys.stderr.isatty() if show_progress is None else show_progress
     summary = Summary()
     handle = open(out, "w", encoding="utf-8") if out else sys.stdout  # noqa: SIM115
     try:
-        write_jsonl(run(progress(sources, enabled), knowledge, summary, events=with_events), handle)
+        with ExitStack() as stack:
+            # URLs are fetched as by `ingest`, but nothing is remembered: no database here.
+            reader = stack.enter_context(_web_reader(None, False)) if any(map(_is_url, paths)) else None
+            sources = _inputs(paths, reader, lambda group: iter_sources(group, max_doc_bytes=limit))
+            write_jsonl(run(progress(sources, enabled), knowledge, summary, events=with_events), handle)
     finally:
         if out:
             handle.close()
@@ -76,12 +81,14 @@ def extract(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    paths: Annotated[list[str], typer.Argument(
+        help="Files, directories, - for stdin, or http(s) URLs of RSS/Atom feeds or article pages.")],
     db: DbOption = None,
     kb: KbOption = None,
     max_doc_mb: Annotated[float | None, typer.Option(help="Skip documents larger than this (MB).")] = None,
     force: Annotated[bool, typer.Option(
-        "--force", help="Process and store again documents stored unchanged (e.g. after a KB update).")] = False,
+        "--force", help="Process and store again documents stored unchanged (e.g. after a KB update); "
+                        "for URLs, fetch unconditionally and read feed items seen before.")] = False,
     show_progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: when a terminal).")] = None,
     fuse_after: Annotated[bool, typer.Option(
@@ -104,15 +111,22 @@ def ingest(
     except FrontwatchError as exc:
         _fail(str(exc))
     limit = int((max_doc_mb or config.max_doc_mb()) * 1_000_000)
-    sources = iter_sources(paths, max_doc_bytes=limit)
     enabled = sys.stderr.isatty() if show_progress is None else show_progress
     summary = IngestSummary()
     failure = None
-    with database:
+    with database, ExitStack() as stack:
+        reader = stack.enter_context(_web_reader(database, force)) if any(map(_is_url, paths)) else None
+        sources = _inputs(paths, reader, lambda group: iter_sources(group, max_doc_bytes=limit))
         try:
-            ingest_sources(progress(sources, enabled), knowledge, database, summary, inputs=paths, force=force)
+            ingest_sources(progress(sources, enabled), knowledge, database, summary, inputs=paths, force=force,
+                           on_result=reader.on_result if reader else None)
         except SQLAlchemyError as exc:
-            failure = f"database {database.display_url} failed, batch stopped: {getattr(exc, 'orig', None) or exc}"
+            where = f" while storing {summary.stopped_at.source}" if summary.stopped_at else ""
+            failure = (f"database {database.display_url} failed{where}, batch stopped: "
+                       f"{getattr(exc, 'orig', None) or exc} (documents already stored are kept, "
+                       f"{summary.stored + summary.replaced} by this run; run it again to store the rest)")
+        for result in reader.results if reader else []:
+            typer.echo(f"  {result.line()}", err=True)
         fused = None
         if fuse_after and failure is None:
             from frontwatch.fuse.incremental import fuse as fuse_documents
@@ -161,6 +175,74 @@ def fuse(
             _fail(f"database {database.display_url} failed during fusion (committed batches stay; run again): "
                   f"{getattr(exc, 'orig', None) or exc}")
     typer.echo(summary.line(), err=True)
+
+
+def _is_url(value: str) -> bool:
+    from frontwatch.live.sources import is_url
+
+    return is_url(value)
+
+
+def _inputs(paths, reader, read_paths):  # type: ignore[no-untyped-def]
+    from frontwatch.live.sources import iter_inputs
+
+    return iter_inputs(paths, reader, read_paths)
+
+
+@contextmanager
+def _web_reader(database, force: bool):  # type: ignore[no-untyped-def]
+    """A reader of URLs whose validators and seen feed items live in `database` (None: kept nowhere)."""
+    from frontwatch.live.fetch import Fetcher
+    from frontwatch.live.sources import WebReader
+    from frontwatch.live.state import LiveState
+
+    with Fetcher() as fetcher:
+        yield WebReader(fetcher, LiveState(database) if database is not None else None, force=force)
+
+
+@app.command()
+def watch(
+    feeds_file: Annotated[Path, typer.Argument(metavar="FEEDS.yaml", help="The feeds to poll (see docs/live.md).")],
+    db: DbOption = None,
+    kb: KbOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll every feed once, now, and exit.")] = False,
+    interval: Annotated[str | None, typer.Option(
+        help="Default time between polls of a feed without its own interval (seconds, or 30m, 2h); "
+             "default: the file's `interval`, else 15m.")] = None,
+    fuse_after: Annotated[bool, typer.Option(
+        "--fuse/--no-fuse", help="Fold each round's new documents into the fused picture (default) "
+                                 "or leave that to `frontwatch fuse`.")] = True,
+) -> None:
+    """Poll RSS/Atom feeds on a schedule and ingest their new items, fusing each round's new
+    documents into the situation picture; resumable after a restart."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from frontwatch.live.fetch import Fetcher
+    from frontwatch.live.watch import Watcher, load_feeds, parse_interval, stop_on_signals
+    from frontwatch.store import open_database
+
+    def report(line: str) -> None:
+        typer.echo(line, err=True)
+
+    try:
+        default = parse_interval(interval, "--interval") if interval is not None else None
+        feeds = load_feeds(feeds_file, default)
+        knowledge = _load_kb(kb)
+        database = open_database(db)
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    report(f"frontwatch: watching {len(feeds)} feed{'s' * (len(feeds) != 1)} into {database.display_url}")
+    with database, Fetcher() as fetcher:
+        watcher = Watcher(database, knowledge, feeds, fetcher, report, fuse=fuse_after)
+        try:
+            with stop_on_signals(watcher.stop, report):
+                result = watcher.run(once=once)
+        except SQLAlchemyError as exc:
+            _fail(f"database {database.display_url} failed, watch stopped: {getattr(exc, 'orig', None) or exc}")
+    if result is None:
+        report("frontwatch: stopped")
+        raise typer.Exit(0)
+    raise typer.Exit(1 if result.summary.failed else 0)
 
 
 @app.command(name="eval")
@@ -219,15 +301,23 @@ def _as_of(value: str | None):  # type: ignore[no-untyped-def]
         _fail(f"--as-of {value!r} is not a date (use YYYY-MM-DD)")
 
 
-def _stored_picture(db: str | None, kb: list[Path] | None, as_of: str | None):  # type: ignore[no-untyped-def]
+SourcesOption = Annotated[Path | None, typer.Option(
+    "--sources", help="Source registry (YAML) laid over the shipped one: outlet reliability tiers.")]
+
+
+def _stored_picture(db: str | None, kb: list[Path] | None, as_of: str | None,  # type: ignore[no-untyped-def]
+                    sources: Path | None = None):
+    from frontwatch.fuse.sources import load_sources
     from frontwatch.fuse.stored import stored_picture
     from frontwatch.store import open_database
 
     when = _as_of(as_of)
     try:
         knowledge = _load_kb(kb)
+        registry = load_sources(config.sources_file(sources))
         with open_database(db) as database:
-            return stored_picture(database, knowledge, as_of=when, kb_dirs=config.extra_kb_dirs(kb))
+            return stored_picture(database, knowledge, as_of=when, kb_dirs=config.extra_kb_dirs(kb),
+                                  sources=registry)
     except FrontwatchError as exc:
         _fail(str(exc))
 
@@ -238,13 +328,14 @@ def situation(
     as_of: AsOfOption = None,
     output_format: Annotated[str, typer.Option("--format", help="table, json or geojson.")] = "table",
     kb: KbOption = None,
+    sources: SourcesOption = None,
 ) -> None:
     """Who controls which place (with status, basis and sources), corridors and contradictions."""
     from frontwatch.report.tables import SITUATION_FORMATS, format_situation
 
     if output_format not in SITUATION_FORMATS:
         _fail(f"unknown --format {output_format!r} (supported: {', '.join(SITUATION_FORMATS)})")
-    stored = _stored_picture(db, kb, as_of)
+    stored = _stored_picture(db, kb, as_of, sources)
     typer.echo(format_situation(stored.picture, output_format))
 
 
@@ -254,13 +345,14 @@ def brief(
     db: DbOption = None,
     as_of: AsOfOption = None,
     kb: KbOption = None,
+    sources: SourcesOption = None,
 ) -> None:
     """Write a sourced situation briefing: every sentence cites the spans it rests on."""
     from frontwatch.report.briefing import build_briefing, write_briefing
 
     if out.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
         _fail(f"{out}: the briefing is written as .html or .md")
-    stored = _stored_picture(db, kb, as_of)
+    stored = _stored_picture(db, kb, as_of, sources)
     briefing = build_briefing(stored.picture, stored.documents, stored.quotes)
     try:
         write_briefing(briefing, out)
@@ -277,13 +369,14 @@ def export(
     db: DbOption = None,
     as_of: AsOfOption = None,
     kb: KbOption = None,
+    sources: SourcesOption = None,
 ) -> None:
     """Export the fused picture: incidents, control, contradictions, corridors."""
     from frontwatch.export.formats import FORMATS, export_lines
 
     if output_format not in FORMATS:
         _fail(f"unknown --format {output_format!r} (supported: {', '.join(FORMATS)})")
-    stored = _stored_picture(db, kb, as_of)
+    stored = _stored_picture(db, kb, as_of, sources)
     try:
         handle = open(out, "w", encoding="utf-8", newline="") if out else sys.stdout  # noqa: SIM115
     except OSError as exc:
@@ -343,7 +436,8 @@ def demo(
 @app.command()
 def serve(
     db: DbOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on (beyond loopback, uploads need FRONTWATCH_TOKEN).")]
+    host: Annotated[str, typer.Option(help="Address to listen on (beyond loopback, FRONTWATCH_TOKEN must be set "
+                                           "and every request needs it).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     kb: KbOption = None,
@@ -353,15 +447,15 @@ def serve(
     from frontwatch.web.app import serve as serve_app
     from frontwatch.web.settings import WebSettings
 
-    settings = WebSettings.from_environment(host, config.extra_kb_dirs(kb))
     try:
+        settings = WebSettings.from_environment(host, config.extra_kb_dirs(kb))
+        if not settings.writes_enabled:
+            _fail(f"{host} is not a loopback address and FRONTWATCH_TOKEN is not set: refusing to serve "
+                  "the database to the network without a token (set FRONTWATCH_TOKEN, or --host 127.0.0.1)")
         knowledge = _load_kb(kb)
         database = open_database(db)
     except FrontwatchError as exc:
         _fail(str(exc))
-    if not settings.writes_enabled:
-        typer.echo(f"frontwatch: {host} is not a loopback address and FRONTWATCH_TOKEN is not set: "
-                   "uploads are disabled", err=True)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"database: {database.display_url}", err=True)
     typer.echo(f"serving http://{shown}:{port}/ (API reference: /docs)", err=True)

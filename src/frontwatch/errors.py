@@ -38,3 +38,23 @@ class GoldError(FrontwatchError):
 
 class StoreError(FrontwatchError):
     """The database cannot be opened, is of an unknown kind, or has a schema this code does not know."""
+
+
+class ConfigError(FrontwatchError):
+    """A setting (environment variable or flag) has a value Frontwatch cannot use."""
+
+    def __init__(self, name: str, value: str, expected: str) -> None:
+        super().__init__(f"{name}={value!r}: {expected}")
+
+
+class FetchError(InputError):
+    """A URL could not be fetched: network, HTTP status, size, redirects. `status` is the HTTP
+    status when the server answered."""
+
+    def __init__(self, url: str, problem: str, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(url, problem)
+
+
+class RobotsDisallowed(FetchError):
+    """The site's robots.txt does not allow Frontwatch to fetch this URL."""

@@ -8,14 +8,16 @@ kind. Offsets are character offsets into the document's cleaned text (the
 Additions to the contract, made deliberately (see README "Record contracts"):
 `document.text` (the cleaned text, so outside tools can check spans),
 `document.source` (where it was read from), `document.repairs` (edits the
-cleaner made) and `mention.link` (how a mention was linked).
+cleaner made) and `mention.link` (how a mention was linked). `document.language` is
+identified, not only passed through (`ingest.language`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 EntityType = Literal["place", "actor", "person", "organisation"]
 Modality = Literal["asserted", "reported", "hedged", "hypothetical", "negated", "planned"]
@@ -36,9 +38,19 @@ _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 # ---------------------------------------------------------------- input side
 
+# A UTF-16 surrogate on its own: JSON ("\\ud800") and undecodable file names (os.fsdecode) produce
+# them, and no encoding can write them, so a record holding one could be neither printed nor stored.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """`text` with lone surrogates replaced by U+FFFD, as a lossy decoder does with bad bytes."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
 
 class SourceDocument(Record):
-    """One article as a reader produced it, before cleaning."""
+    """One article as a reader produced it, before cleaning. Its strings are always valid
+    Unicode (lone surrogates become U+FFFD), so every record made of it can be written."""
 
     text: str
     doc_id: str | None = None
@@ -49,12 +61,22 @@ class SourceDocument(Record):
     language: str | None = None
     source: str = "-"
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _valid_unicode(cls, value: str | None) -> str | None:
+        return valid_unicode(value) if value else value
+
 
 class Skipped(Record):
     """An input that could not be read, with the reason (for the batch summary)."""
 
     source: str
     reason: str
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _valid_unicode(cls, value: str) -> str:
+        return valid_unicode(value)
 
 
 # ---------------------------------------------------------------- cleaning
@@ -224,6 +246,8 @@ class IncidentSource(Record):
     modality: Modality
     attribution: Attribution | None = None
     evidence: Evidence
+    tier: int | None = None  # the reliability tier of the outlet it counts for (fuse/sources.py)
+    duplicate_of: str | None = None  # the document is a near-copy of this one: it adds no source
 
 
 class IncidentRecord(Record):
@@ -316,17 +340,42 @@ class CorridorRecord(Record):
 PictureRecord = IncidentRecord | ControlPeriod | ContradictionRecord | CorridorRecord
 
 
-def moved(mention: MentionRecord, doc_id: str, start: int, end: int) -> MentionRecord:
+# the fields a document record is given (all but `record`), as validation would note them set
+_DOCUMENT_FIELDS_SET = frozenset({"doc_id", "title", "outlet", "url", "published", "language", "text_sha256",
+                                  "excluded", "repairs", "source", "text"})
+
+
+def document_record(*, doc_id: str, title: str | None, outlet: str | None, url: str | None,
+                    published: str | None, language: str | None, text_sha256: str,
+                    excluded: list[ExcludedSpan], repairs: list[Repair], source: str, text: str) -> DocumentRecord:
+    """The `DocumentRecord` that validating these values would give, without running the validation
+    (values already of the fields' types, such as a `SourceDocument`'s and the cleaner's; a fifth of the
+    cost). The lists are copied, as validation copies them; their validated records are kept."""
+    record = _new_instance(DocumentRecord)
+    record.__dict__.update(record="document", doc_id=doc_id, title=title, outlet=outlet, url=url, published=published,
+                           language=language, text_sha256=text_sha256, excluded=list(excluded),
+                           repairs=list(repairs), source=source, text=text)
+    _set_fields_set(record, set(_DOCUMENT_FIELDS_SET))
+    _set_extra(record, None)
+    _set_private(record, None)
+    return record
+
+
+def moved(mention: MentionRecord, doc_id: str, start: int, end: int,
+          aliases_matched: list[str] | None = None) -> MentionRecord:
     """A copy of a validated mention for another place in (another) document: new `doc_id` and
     offsets, the rest shared (a shallow copy), not validated again. What pydantic's
     `model_copy(update=...)` does, at a third of its cost (a new record: a fifth): linking stamps
-    one record, built once per entity and surface, onto every place the name occurs."""
+    one record, built once per entity and surface, onto every place the name occurs. `aliases_matched`,
+    where given, replaces the template's (a list of the copy's own)."""
     copy = _new_instance(MentionRecord)
     values = copy.__dict__  # a new, empty one, filled in the template's order (cheaper than dict.copy)
     values.update(mention.__dict__)
     values["doc_id"] = doc_id
     values["start"] = start
     values["end"] = end
+    if aliases_matched is not None:
+        values["aliases_matched"] = aliases_matched
     _set_fields_set(copy, mention.__pydantic_fields_set__.copy())  # (required fields are always set)
     _set_extra(copy, None)  # records forbid extra fields
     _set_private(copy, None)  # and have no private attributes

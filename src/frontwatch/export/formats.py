@@ -7,6 +7,8 @@ near a town / 3 region (our location precision is defined the same way); `inter1
 militias, 7 civilians, 8 external forces; 0 unknown). Columns we cannot fill
 (fatalities, admin2/3, ACLED's own actor names) are left empty rather than guessed.
 `source` lists the outlets of an incident's sources; `notes` quotes the best evidence.
+Near-copies (syndicated wire copy, found at ingest) are shown, never counted: `tags` gives
+`copies=N`, GeoJSON `copies`, PLOVER and JSONL sources their `duplicate_of` (the original's id).
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ def picture_jsonl(picture: Picture) -> Iterator[str]:
     """Every fused record, one JSON object per line (`record` names the kind)."""
     for record in [*picture.incidents, *picture.situation, *picture.contradictions, *picture.corridors]:
         yield record.model_dump_json()
+
+
+def _copies(incident: IncidentRecord) -> int:
+    """Documents among an incident's sources that are near-copies of another document."""
+    return len({s.doc_id for s in incident.sources if s.duplicate_of})
 
 
 def _inter(side: str | None) -> int:
@@ -83,7 +90,7 @@ def acled_rows(incidents: Iterable[IncidentRecord]) -> Iterator[dict[str, Any]]:
             "notes": incident.evidence.text,
             "fatalities": "",
             "tags": f"modality={incident.modality}; sources={incident.source_count}; "
-                    f"independent={incident.independent_sources}",
+                    f"independent={incident.independent_sources}; copies={_copies(incident)}",
             "timestamp": "",
         }
 
@@ -117,6 +124,7 @@ def geojson(picture: Picture) -> dict[str, Any]:
                                         "actor1": incident.actor1.name if incident.actor1 else None,
                                         "sources": incident.source_count,
                                         "independent_sources": incident.independent_sources,
+                                        "copies": _copies(incident),
                                         "evidence": incident.evidence.text}})
     for period in picture.situation:
         place = period.place
@@ -149,8 +157,8 @@ def plover_records(incidents: Iterable[IncidentRecord]) -> Iterator[dict[str, An
             if location else None,
             "acled": {"event_type": incident.event_type, "sub_event_type": incident.sub_event_type},
             "modality": incident.modality,
-            "sources": [{"doc_id": s.doc_id, "outlet": s.outlet, "evidence": s.evidence.text}
-                        for s in incident.sources],
+            "sources": [{"doc_id": s.doc_id, "outlet": s.outlet, "evidence": s.evidence.text,
+                         "duplicate_of": s.duplicate_of} for s in incident.sources],
         }
 
 

@@ -14,7 +14,16 @@ from bisect import bisect_left
 from datetime import date
 
 from frontwatch.extract.dates import anchor_date
-from frontwatch.extract.lexicon import EventClass, Hit, Lexicon, Trigger, acled_event_type, find_triggers, load_lexicon
+from frontwatch.extract.lexicon import (
+    EventClass,
+    Hit,
+    Lexicon,
+    Trigger,
+    acled_event_type,
+    find_triggers,
+    gated,
+    load_lexicon,
+)
 from frontwatch.extract.modality import attribution as find_attribution
 from frontwatch.extract.modality import modality as find_modality
 from frontwatch.extract.roles import CROWD_ACTOR_CLASSES, REGION_FEATURES, TERRITORIAL, DocumentState, RoleFinder, Roles
@@ -29,8 +38,12 @@ _SPACES = re.compile(r"\s+")
 # incidents that happen somewhere: without a place of their own they share the paragraph's last scene
 _CONCRETE = {"looting", "withdrawal", "civilian_attack", "abduction", "arrests", "riot", "mob_violence",
              "protest_intervention", "excessive_force"}
-_FLED_FROM = re.compile(r"\b(?:fled|fleeing|flee|flees|escaped|escaping|escape)\s+(?:the\s+)?(?:\w+\s+)?$",
-                        re.IGNORECASE)
+# the words each gated pattern below needs in a match (a text without them is not searched)
+_CONSEQUENCE_PARTICIPLE_WORDS = ("forc", "caus", "prompt", "driv", "drove", "send", "sent")
+_FLED_FROM_WORDS = ("fle", "escap")
+_REQUEST_COMPLEMENT_WORDS = ("urge", "called on", "calls on", "ask", "demand", "pressed", "encouraged", "advised")
+_FLED_FROM = gated(r"\b(?:fled|fleeing|flee|flees|escaped|escaping|escape)\s+(?:the\s+)?(?:\w+\s+)?$",
+                   re.IGNORECASE, _FLED_FROM_WORDS)
 # entering only the edge of a place is fighting on its approaches, not taking it
 _ENTRY = re.compile(r"(?:entered|enter|enters|entering|walked\s+into|rolled\s+into|swept\s+into|marched\s+into|"
                     r"moved\s+into)$", re.IGNORECASE)
@@ -47,8 +60,9 @@ _CLAUSE_END = re.compile(r"\s*(?:[,.;:!?\"”]|$)")
 _WITH_WEAPON = re.compile(r"[^,;:.]{0,60}?\bwith\s+(?:(?:a|an|the|two|three|several|\d+)\s+)?(?:[\w-]+\s+)?",
                           re.IGNORECASE)
 # a clause of consequence: "..., forcing 400,000 people to flee", "..., and forced a million from their homes"
-_CONSEQUENCE_PARTICIPLE = re.compile(r",\s+(?:(?:and\s+)?(?:forcing|causing|prompting|driving|sending)|and\s+(?:forced|"
-                                     r"caused|prompted|drove|sent))\s+(?:[\w,]+\s+){0,5}$", re.IGNORECASE)
+_CONSEQUENCE_PARTICIPLE = gated(r",\s+(?:(?:and\s+)?(?:forcing|causing|prompting|driving|sending)|and\s+(?:forced|"
+                                r"caused|prompted|drove|sent))\s+(?:[\w,]+\s+){0,5}$",
+                                re.IGNORECASE, _CONSEQUENCE_PARTICIPLE_WORDS)
 _SPEECH_ACTS = {"request_assist", "request_yield", "reject"}
 _CROWD = Actor(entity_id="protesters", name="protesters", side="civilian")
 _WEAPON_CLASSES = {"shelling", "air_strike", "suicide_bomb", "ied", "chemical", "grenade"}
@@ -63,8 +77,9 @@ TERRITORIAL_SUBS = {"Non-state actor overtakes territory", "Government regains t
                     "Non-violent transfer of territory"}
 CONFIDENCE = {"asserted": 0.85, "reported": 0.75, "hedged": 0.5, "planned": 0.35, "hypothetical": 0.25,
               "negated": 0.2}
-_REQUEST_COMPLEMENT = re.compile(r"\b(?:urged|urge|urges|called on|calls on|asked|asks|demanded|demands|pressed|"
-                                 r"encouraged|advised)\b[^.;]{0,80}\bto\b[^.;]{0,60}$", re.IGNORECASE)
+_REQUEST_COMPLEMENT = gated(r"\b(?:urged|urge|urges|called on|calls on|asked|asks|demanded|demands|pressed|"
+                            r"encouraged|advised)\b[^.;]{0,80}\bto\b[^.;]{0,60}$",
+                            re.IGNORECASE, _REQUEST_COMPLEMENT_WORDS)
 _NOMINAL_LINK = re.compile(r",?\s+(?:of|led by|by|on|for|against|in|towards|toward|within)\b", re.IGNORECASE)
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that|these|our|whose)\s+(?:[\w-]+\s+){0,2}$",
                                 re.IGNORECASE)
@@ -100,28 +115,35 @@ class EventFinder:
         events: list[EventRecord] = []
         hits = find_triggers(self.lexicon, self.text)
         starts = [hit.start() for hit in hits]
+        # sentences without a trigger since the last one attributed: (sentence, its mentions, glued to
+        # the one before); their attribution is worked out only if a glued sentence borrows it
+        unattributed: list[tuple[Sentence, list[MentionRecord], bool]] = []
         for sentence in sentences:
             inside = self.roles.mentions_in(sentence.start, sentence.end)
+            first = bisect_left(starts, sentence.start)
+            sentence_hits = hits[first:bisect_left(starts, sentence.end, first)]
+            glued = sentence.start in glued_starts
+            self.state.sentence_runs = []
+            if not sentence_hits or _is_heading(self.text, sentence):
+                # no event ("Drone strikes", "Abductions and arrests": a section heading, not a report)
+                unattributed.append((sentence, inside, glued))
+                self.roles.end_sentence(sentence, inside)
+                continue
             attribution, source_span = find_attribution(self.lexicon, self.text, sentence.start, sentence.end,
                                                         inside, self.media_ids)
             self.roles.source_span = source_span
-            if attribution is None and sentence.start in glued_starts:
-                attribution = self.state.last_attribution  # "... traveled to Russia\nWhile his ..."
+            if attribution is None and glued:
+                # "... traveled to Russia\nWhile his ...": the source of the sentence before
+                attribution = self._last_attribution(unattributed)
             self.state.last_attribution = attribution
-            self.state.sentence_runs = []
-            if _is_heading(self.text, sentence):
-                self.roles.end_sentence(sentence, inside)
-                continue  # "Drone strikes", "Abductions and arrests": a section heading, not a report
+            unattributed = []
             seen: set[tuple[str, str | None]] = set()
             clause_classes: dict[tuple[int, int], list[str]] = {}
-            idioms = [(m.start(), m.end()) for m in self.lexicon.idioms.finditer(self.text, sentence.start,
-                                                                                 sentence.end)]
+            idioms: list[tuple[int, int]] | None = None  # ("took part in the assault"), found when first asked
             sentence_events: list[EventRecord] = []
             crowd_read: set[str] = set()  # peaceful protests read off a crowd noun ("protesters")
             unplaced: dict[str, str] = {}  # event id -> class id of incidents with no place of their own
             consequences: dict[str, str] = {}  # "..., forcing 400,000 people to flee"
-            first = bisect_left(starts, sentence.start)
-            sentence_hits = hits[first:bisect_left(starts, sentence.end, first)]
             negate_next = False
             for number, trigger in enumerate(sentence_hits):
                 if trigger.end() > sentence.end:
@@ -135,6 +157,9 @@ class EventFinder:
                         self._class_of(following) in _WEAPON_CLASSES and \
                         _WITH_WEAPON.fullmatch(self.text, trigger.end(), following.start()):
                     continue  # "attacked the airport camp with a suicide car bomb": the weapon names the attack
+                if idioms is None:
+                    idioms = [(m.start(), m.end()) for m in self.lexicon.idioms.finditer(self.text, sentence.start,
+                                                                                         sentence.end)]
                 if any(s <= trigger.start() < e for s, e in idioms) or self._in_name(trigger) or \
                         _inside_a_name(trigger, inside) or self._not_an_event(sentence, trigger):
                     continue
@@ -214,6 +239,15 @@ class EventFinder:
             events.extend(e for e in sentence_events if e.location is not None or e.sub_event_type not in placed)
             self.roles.end_sentence(sentence, inside)
         return events
+
+    def _last_attribution(self, unattributed: list[tuple[Sentence, list[MentionRecord], bool]]) -> Attribution | None:
+        """The attribution of the sentence before, carried over glued sentences, for sentences not
+        attributed when they were read."""
+        attribution = self.state.last_attribution
+        for sentence, inside, glued in unattributed:
+            own, _ = find_attribution(self.lexicon, self.text, sentence.start, sentence.end, inside, self.media_ids)
+            attribution = own if own is not None or not glued else attribution
+        return attribution
 
     def _share_sentence_scene(self, sentence: Sentence, events: list[EventRecord], unplaced: dict[str, str],
                               consequences: dict[str, str]) -> list[EventRecord]:
@@ -407,7 +441,7 @@ class EventFinder:
         return self._spec(hit).event_class.id
 
     def _class(self, class_id: str) -> EventClass:
-        return next(t.event_class for t in self.lexicon.triggers.values() if t.event_class.id == class_id)
+        return self.lexicon.event_classes[class_id]
 
     def _control(self, event_class: EventClass, actor1: Actor | None, actor2: Actor | None,
                  place_id: str | None, mood: str, roles: Roles, trigger: Hit | None = None,

@@ -4,6 +4,8 @@ validated and compiled once per process."""
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -40,6 +42,109 @@ def phrase_regex(phrases: list[str] | frozenset[str] | set[str]) -> re.Pattern[s
     return re.compile(r"(?<![\w'])(?:" + body + r")(?![\w])", re.IGNORECASE)
 
 
+_SHORT_TEXT = 400  # texts shorter than this are lower-cased at each call, longer ones once
+
+
+_LOWERED: list[tuple[str | None, str | None]] = [(None, None)]  # the last long text, and its answer
+
+
+def _lowered(text: str) -> str | None:
+    """`text` lower-cased, when that changes no offset and a case-insensitive pattern's ASCII letters
+    match exactly the lower-cased text's (not so for "İ", two characters lower-cased, and for "ı"
+    and "ſ", which match "i" and "s"); else None. The last long text's answer is kept."""
+    cached_text, cached = _LOWERED[0]
+    if text is cached_text:
+        return cached
+    lowered = text.lower()
+    answer = None if len(lowered) != len(text) or "\u0131" in lowered or "\u017f" in lowered else lowered
+    if len(text) >= _SHORT_TEXT:
+        _LOWERED[0] = (text, answer)  # (one store: a thread never sees a text with another's answer)
+    return answer
+
+
+class GatedPattern:
+    """A case-insensitive compiled pattern behind a cheap test: each of its matches contains one of
+    `required` (lower-case strings), looked for first in one Aho-Corasick pass over the lower-cased
+    text; most texts hold none, and `re` never runs on them. Same results as the pattern's own
+    `search`, `finditer` and `sub` (tests/test_lexicon.py checks them on text); `match` and `fullmatch` are
+    the pattern's."""
+
+    __slots__ = ("regex", "pattern", "_automaton")
+
+    def __init__(self, regex: re.Pattern[str], required: set[str] | frozenset[str]) -> None:
+        self.regex = regex
+        self.pattern = regex.pattern
+        self._automaton: Any = None  # (nothing required: no test)
+        if required:
+            self._automaton = ahocorasick.Automaton()
+            for word in required:
+                if not word or word != word.lower():
+                    raise ValueError(f"required strings must be lower-case and not empty: {word!r}")
+                self._automaton.add_word(word, word)
+            self._automaton.make_automaton()
+
+    def may_match(self, string: str, pos: int = 0, endpos: int | None = None) -> bool:
+        """False when no match can lie in string[pos:endpos]."""
+        automaton = self._automaton
+        if automaton is None:
+            return True
+        cached_text, lowered = _LOWERED[0]
+        if cached_text is not string:
+            lowered = _lowered(string)
+        if lowered is None:
+            return True
+        end = len(lowered) if endpos is None or endpos > len(lowered) else endpos
+        for _ in automaton.iter(lowered, pos if pos > 0 else 0, end):
+            return True
+        return False
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        # (`may_match` written out: this runs some 300 times an article)
+        automaton = self._automaton
+        if automaton is not None:
+            cached_text, lowered = _LOWERED[0]
+            if cached_text is not string:
+                lowered = _lowered(string)
+            if lowered is not None:
+                end = endpos if endpos < len(lowered) else len(lowered)
+                for _ in automaton.iter(lowered, pos if pos > 0 else 0, end):
+                    break
+                else:
+                    return None
+        return self.regex.search(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+        if not self.may_match(string, pos, endpos):
+            return iter(())
+        return self.regex.finditer(string, pos) if endpos is None else self.regex.finditer(string, pos, endpos)
+
+    def sub(self, repl: str, string: str) -> str:
+        return self.regex.sub(repl, string) if self.may_match(string) else string
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        return self.regex.match(string, pos) if endpos is None else self.regex.match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        return self.regex.fullmatch(string, pos) if endpos is None else self.regex.fullmatch(string, pos, endpos)
+
+
+def gated(pattern: str, flags: int, required: Iterable[str]) -> GatedPattern:
+    """`re.compile(pattern, flags)` behind the test for `required`, strings one of which each match holds."""
+    if isinstance(required, str):
+        raise TypeError(f"required must be strings, not one string: {required!r}")
+    return GatedPattern(re.compile(pattern, flags), set(required))
+
+
+def gated_phrases(phrases: list[str] | frozenset[str] | set[str], before: str = "", after: str = "") -> GatedPattern:
+    """`phrase_regex(phrases)` between `before` and `after` (pattern text), behind the test for the
+    longest word of each phrase."""
+    regex = phrase_regex(phrases)
+    if before or after:
+        regex = re.compile(before + "(?:" + regex.pattern + ")" + after, re.IGNORECASE)
+    return GatedPattern(regex, {max(str(p).lower().split(), key=len) for p in phrases if str(p).strip()}
+                        if all(str(p).strip() for p in phrases) else set())
+
+
 class Hit:
     """A trigger phrase found in a text (the parts of `re.Match` the event code uses) and, when known,
     its `Trigger` (always for a hit of a trigger pattern, whose text is not a key of `Lexicon.triggers`)."""
@@ -63,32 +168,33 @@ class Hit:
 @dataclass(frozen=True)
 class Lexicon:
     triggers: dict[str, Trigger]
+    event_classes: dict[str, EventClass]  # by id
     trigger_re: re.Pattern[str]
     trigger_patterns: tuple[tuple[re.Pattern[str], Trigger], ...]
     trigger_automaton: Any
-    modality_before: dict[str, re.Pattern[str]]
-    hypothetical_after: re.Pattern[str]
+    modality_before: dict[str, GatedPattern]
+    hypothetical_after: GatedPattern
     attribution_verbs: re.Pattern[str]
-    anonymous_heads: re.Pattern[str]
+    anonymous_heads: GatedPattern
     implied_actors: dict[str, str]
-    implied_re: re.Pattern[str]
+    implied_re: GatedPattern
     destination_words: frozenset[str]
-    area_words: re.Pattern[str]
+    area_words: GatedPattern
     generic_objects: frozenset[str]
     event_types: dict[str, str]
-    idioms: re.Pattern[str]
-    irrealis_before: re.Pattern[str]
+    idioms: GatedPattern
+    irrealis_before: GatedPattern
     subordinators: frozenset[str]
-    precedent_markers: re.Pattern[str]
-    civilian_subjects: re.Pattern[str]
-    protesters: re.Pattern[str]
+    precedent_markers: GatedPattern
+    civilian_subjects: GatedPattern
+    protesters: GatedPattern
     weapon_compound: re.Pattern[str]
-    attempt_before: re.Pattern[str]
-    violation_before: re.Pattern[str]
-    range_before: re.Pattern[str]
+    attempt_before: GatedPattern
+    violation_before: GatedPattern
+    range_before: GatedPattern
     attack_targets: frozenset[str]
-    reference_before: re.Pattern[str]
-    organise_before: re.Pattern[str]
+    reference_before: GatedPattern
+    organise_before: GatedPattern
 
 
 def _automaton(phrases: dict[str, Trigger]) -> Any:
@@ -184,43 +290,42 @@ def load_lexicon() -> Lexicon:
     modality = cues.get("modality") or {}
     attribution = cues.get("attribution") or {}
     implied = {str(k).lower(): str(v) for k, v in (cues.get("implied_actors") or {}).items()}
+    event_classes: dict[str, EventClass] = {}
+    for trigger in triggers.values():
+        event_classes.setdefault(trigger.event_class.id, trigger.event_class)
     return Lexicon(
         triggers=triggers,
+        event_classes=event_classes,
         trigger_re=phrase_regex(set(triggers)),
         trigger_patterns=tuple(patterns),
         trigger_automaton=_automaton(triggers),
-        modality_before={name: phrase_regex(spec.get("before") or []) for name, spec in modality.items()},
-        hypothetical_after=phrase_regex((modality.get("hypothetical") or {}).get("after") or []),
+        modality_before={name: gated_phrases(spec.get("before") or []) for name, spec in modality.items()},
+        hypothetical_after=gated_phrases((modality.get("hypothetical") or {}).get("after") or []),
         attribution_verbs=phrase_regex(attribution.get("verbs") or []),
-        anonymous_heads=phrase_regex(attribution.get("anonymous_heads") or []),
+        anonymous_heads=gated_phrases(attribution.get("anonymous_heads") or []),
         implied_actors=implied,
-        implied_re=phrase_regex(set(implied)),
+        implied_re=gated_phrases(set(implied)),
         destination_words=frozenset(cues.get("destination_words") or []),
-        area_words=phrase_regex(cues.get("area_words") or []),
+        area_words=gated_phrases(cues.get("area_words") or []),
         generic_objects=frozenset(cues.get("generic_objects") or []),
         event_types=event_types,
-        idioms=phrase_regex(cues.get("idioms") or []),
-        irrealis_before=re.compile(r"(?:" + phrase_regex(cues.get("irrealis_before") or []).pattern
-                                   + r")\s+(?:(?:the|a|an|its|their|rebel|army|\w+ing)\s+){0,2}$",
-                                   re.IGNORECASE),
+        idioms=gated_phrases(cues.get("idioms") or []),
+        irrealis_before=gated_phrases(cues.get("irrealis_before") or [],
+                                      after=r"\s+(?:(?:the|a|an|its|their|rebel|army|\w+ing)\s+){0,2}$"),
         subordinators=frozenset(str(w).lower() for w in cues.get("subordinators") or []),
-        precedent_markers=re.compile(r"(?:" + phrase_regex(cues.get("precedent_markers") or []).pattern + r")\s+$",
-                                     re.IGNORECASE),
-        civilian_subjects=phrase_regex(cues.get("civilian_subjects") or []),
-        protesters=phrase_regex(cues.get("protester_words") or []),
+        precedent_markers=gated_phrases(cues.get("precedent_markers") or [], after=r"\s+$"),
+        civilian_subjects=gated_phrases(cues.get("civilian_subjects") or []),
+        protesters=gated_phrases(cues.get("protester_words") or []),
         weapon_compound=re.compile(r"\s+(?:" + phrase_regex(cues.get("weapon_compounds") or []).pattern + ")",
                                    re.IGNORECASE),
-        attempt_before=re.compile(r"(?:" + phrase_regex(cues.get("attempt_before") or []).pattern + r")\s+$",
-                                  re.IGNORECASE),
-        organise_before=re.compile(r"(?:" + phrase_regex(cues.get("organise_before") or []).pattern
-                                   + r")\s+(?:the|a|an|its|their|these|those)\s+$", re.IGNORECASE),
-        reference_before=re.compile(r"(?:" + phrase_regex(cues.get("reference_before") or []).pattern
-                                    + r")\s+the\s+$", re.IGNORECASE),
+        attempt_before=gated_phrases(cues.get("attempt_before") or [], after=r"\s+$"),
+        organise_before=gated_phrases(cues.get("organise_before") or [],
+                                      after=r"\s+(?:the|a|an|its|their|these|those)\s+$"),
+        reference_before=gated_phrases(cues.get("reference_before") or [], after=r"\s+the\s+$"),
         attack_targets=frozenset(str(w).lower() for w in cues.get("attack_targets") or []),
-        range_before=re.compile(r"(?:" + phrase_regex(cues.get("range_before") or []).pattern
-                                + r")\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE),
-        violation_before=re.compile(r"(?:" + phrase_regex(cues.get("violation_before") or []).pattern
-                                    + r")\s+(?:(?:a|an|the|its|their|this|that)\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE),
+        range_before=gated_phrases(cues.get("range_before") or [], after=r"\s+(?:[\w-]+\s+){0,2}$"),
+        violation_before=gated_phrases(cues.get("violation_before") or [],
+                                       after=r"\s+(?:(?:a|an|the|its|their|this|that)\s+)?(?:[\w-]+\s+)?$"),
     )
 
 

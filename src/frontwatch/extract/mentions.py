@@ -16,10 +16,9 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
 
 from frontwatch.ingest.segment import Sentence
 from frontwatch.kb.fold import ARTICLES, TOKEN_RE, fold_token, is_capitalised, name_key
@@ -274,6 +273,14 @@ _CANDIDATES: dict[str, dict[tuple[int, ...], Candidates]] = {}
 _TEMPLATES: dict[str, dict[tuple[object, ...], MentionRecord]] = {}
 _MAX_CACHED_TEMPLATES = 100_000
 _LINKS = {ACTOR: "alias", FORCE: "demonym", SHORT_NAME: "short_name"}
+# What linking notes of an actor's record, once per document, entity, surface and link: the actor it
+# counts as named (None: none), whether that is an armed group named outright (not by a generic
+# phrase), and whether the surface ends as a possessive ("al-Qaeda's").
+_ActorNote = tuple[int | None, bool, bool]
+# What linking notes of a place name, once per document and surface: the index codes it was read
+# with, the record to copy (None: no place fits), whether it may be a capitalised word opening a
+# sentence rather than a town, and the country it names as the paragraph's latest place (None: none).
+_PlaceNote = tuple[tuple[int, ...], MentionRecord | None, bool, str | None]
 _UNPICKED = Place("", "", None, 0.0, 0.0, "", None, 0, "", 0, False)  # no place picked yet (None: none fits)
 # |latitude difference| beyond which two places are surely further apart than CO_MENTION_KM
 # (300 km is 2.70 degrees of a great circle; the margin absorbs rounding)
@@ -285,7 +292,7 @@ class DocumentContext:
     """What the whole document says about where and who it is about."""
 
     country_weight: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    actor_count: Counter[int] = field(default_factory=Counter)
+    actor_count: dict[int, int] = field(default_factory=dict)  # times each actor was named so far
     anchors: list[Place] = field(default_factory=list)
     last_armed_group: int | None = None
     # second pass, in text order: where actors and towns were named so far
@@ -376,7 +383,8 @@ class MentionFinder:
         self._ref_by_entity = kb.actor_by_entity()
         self.window_words: list[str] = []
         self._place_memo: dict[tuple[int, ...], Place | None] = {}
-        self._actor_templates: dict[tuple[str, str, str], MentionRecord] = {}
+        self._place_notes: dict[str, _PlaceNote] = {}
+        self._actor_templates: dict[tuple[str, str, str], tuple[MentionRecord, _ActorNote]] = {}
         self._candidates = _CANDIDATES.setdefault(kb.digest, {})
         self._record_templates = _TEMPLATES.setdefault(kb.digest, {})
         self.sentence_openers: set[int] = set()
@@ -749,58 +757,65 @@ class MentionFinder:
 
         context.freeze()
         records: list[MentionRecord] = []
+        spans: list[tuple[int, int]] = []  # (start, end) of each record, read here rather than off the record
         # generic references look backwards: "the jihadists" means a group named *before* it
-        context.actor_count = Counter()
-        ref_of = self.kb.derived("actor_refs")
-        actors, actor_count = self.kb.actors, context.actor_count
+        actor_count: dict[int, int] = {}
+        context.actor_count = actor_count
+        text, named_actors = self.text, context.named_actors
         for match in pending:
             candidates = match.candidates
-            record: MentionRecord | None
-            if candidates.actor_kind is not None:
-                record = self._named_actor_record(doc_id, match, candidates.actor_kind, candidates.actor_refs, context)
+            noted: tuple[MentionRecord, _ActorNote] | None
+            actor_kind = candidates.actor_kind
+            if actor_kind is not None:  # an actor named by one of its names, a short name or a demonym + force noun
+                refs = candidates.actor_refs
+                ref = refs[0] if len(refs) == 1 else self._pick_actor(refs, context, short=actor_kind == SHORT_NAME)
+                noted = self._actor_record(doc_id, match, text[match.start:match.end], ref, _LINKS[actor_kind],
+                                           context)
             elif candidates.places:
-                record = self._place_record(doc_id, match, candidates, context)
-                if record is not None:  # (a place record: nothing more to note than its country)
-                    records.append(record)
-                    context.previous = record
+                place_record = self._place_record(doc_id, match, candidates, context)
+                if place_record is not None:  # (a place record: nothing more to note than its country)
+                    records.append(place_record)
+                    spans.append((match.start, match.end))
+                    context.previous = place_record
                 continue
             elif candidates.generic:
-                record = self._generic_record(doc_id, match, candidates, context)
+                noted = self._generic_record(doc_id, match, candidates, context)
+                if noted is None:
+                    continue
             else:
                 continue
-            if record is None:
-                continue
+            record, (counted, armed, possessive) = noted
             records.append(record)
+            spans.append((match.start, match.end))
             context.previous = record
-            if record.entity_type in ("actor", "person"):
-                ref = ref_of.get(record.entity_id)
-                if ref is not None:
-                    # resolved generic references count too: "the rebels" keeps meaning the same group
-                    actor_count[ref] += 1
-                    context.named_actors.append((match.start, ref))
-                    if actors[ref].kind in ("armed_group", "militia", "coalition") and \
-                            record.link != "generic" and not self._possessive(record):
-                        # "al-Qaeda's local affiliate": a possessive names the owner, not the topic
-                        context.last_armed_group = ref
+            if counted is not None:
+                # resolved generic references count too: "the rebels" keeps meaning the same group
+                actor_count[counted] = actor_count.get(counted, 0) + 1
+                named_actors.append((match.start, counted))
+                if armed and not possessive and not text.startswith(("'s ", "’s "), match.end):
+                    # "al-Qaeda's local affiliate": a possessive names the owner, not the topic
+                    context.last_armed_group = counted
         known_people: dict[str, tuple[str, str]] = {}
         for start, end, kind, surface in unknown:
             entity_id = f"{kind}:{slug(surface)}"
             records.append(MentionRecord(doc_id=doc_id, start=start, end=end, surface=surface,
                                          entity_type=kind, entity_id=entity_id, name=surface,  # type: ignore[arg-type]
                                          link="unknown"))
+            spans.append((start, end))
             if kind == "person":
                 known_people[surface.split()[-1]] = (entity_id, surface)
-        records.extend(self._surname_mentions(doc_id, known_people, records))
-        records.sort(key=attrgetter("start", "end"))
-        return records
+        if known_people:
+            self._add_surname_mentions(doc_id, known_people, records, spans)
+        if sorted(spans) == spans:
+            return records  # already in order (the usual case): a stable sort would keep it
+        # by (start, end), stably, as sorting the records by those fields would
+        return [records[i] for i in sorted(range(len(records)), key=spans.__getitem__)]
 
-    def _surname_mentions(self, doc_id: str, people: dict[str, tuple[str, str]],
-                          existing: list[MentionRecord]) -> list[MentionRecord]:
-        """Later references to an unknown person by surname alone ("Drevon said")."""
-        if not people:
-            return []
-        taken = [(r.start, r.end) for r in existing]
-        extra: list[MentionRecord] = []
+    def _add_surname_mentions(self, doc_id: str, people: dict[str, tuple[str, str]],
+                              records: list[MentionRecord], spans: list[tuple[int, int]]) -> None:
+        """Later references to an unknown person by surname alone ("Drevon said"), added to the
+        records (and their spans) found so far."""
+        taken = list(spans)
         # r"\b(Drevon|...)\b", written "(D(?<=\bD)revon|...)\b" so that the regex engine skips to
         # the surnames' first letters instead of trying every position
         pattern = re.compile("(" + "|".join(re.escape(s[0]) + r"(?<=\b" + re.escape(s[0]) + ")" + re.escape(s[1:])
@@ -810,10 +825,10 @@ class MentionFinder:
                 if any(s < found.end() and found.start() < e for s, e in taken):
                     continue
                 entity_id, name = people[found.group(1)]
-                extra.append(MentionRecord(doc_id=doc_id, start=found.start(), end=found.end(),
-                                           surface=found.group(), entity_type="person", entity_id=entity_id,
-                                           name=name, link="short_name"))
-        return extra
+                records.append(MentionRecord(doc_id=doc_id, start=found.start(), end=found.end(),
+                                             surface=found.group(), entity_type="person", entity_id=entity_id,
+                                             name=name, link="short_name"))
+                spans.append(found.span())
 
     def _decoded(self, codes: tuple[int, ...]) -> Candidates:
         candidates = self._candidates.get(codes)
@@ -821,25 +836,41 @@ class MentionFinder:
             candidates = self._candidates[codes] = decode_candidates(self.kb, codes)
         return candidates
 
-    def _named_actor_record(self, doc_id: str, match: Match, kind: int, refs: tuple[int, ...],
-                            context: DocumentContext) -> MentionRecord:
-        """An actor named by one of its names (`kind` ACTOR), a short name or a demonym + force noun."""
-        ref = refs[0] if len(refs) == 1 else self._pick_actor(refs, context, short=kind == SHORT_NAME)
-        return self._actor_record(doc_id, match, self.text[match.start:match.end], ref, _LINKS[kind], context)
-
     def _place_record(self, doc_id: str, match: Match, candidates: Candidates,
                       context: DocumentContext) -> MentionRecord | None:
         """The place a name stands for here, if any; noted as the paragraph's latest place."""
+        surface = self.text[match.start:match.end]
+        note = self._place_notes.get(surface)
+        if note is None or note[0] != match.codes:
+            note = self._place_note(doc_id, match, candidates, context, surface)
+        template, opening_word, named_country = note[1], note[2], note[3]
+        if template is None:
+            return None
+        if opening_word and match.count == 1 and match.start in self.sentence_openers and \
+                _LOWER_NEXT.match(self.text, match.end):
+            return None  # "Split between two camps, ...", "Nice words ...": an opening word, not a town
+        if named_country:
+            context.named_places.append((match.start, named_country))
+        return moved(template, doc_id, match.start, match.end)
+
+    def _place_note(self, doc_id: str, match: Match, candidates: Candidates, context: DocumentContext,
+                    surface: str) -> _PlaceNote:
+        """What a place name stands for in this document (the context is fixed once the document is
+        read), kept for the surface's next occurrences."""
         place = self._place_memo.get(match.codes, _UNPICKED)
-        if place is _UNPICKED:  # the context is fixed once the document is read
+        if place is _UNPICKED:
             place = self._place_memo[match.codes] = self._pick_place(candidates, context)
         if place is None:
-            return None
-        if match.start in self.sentence_openers and match.count == 1 and not place.curated and \
-                place.feature != "COUNTRY" and place.country not in context.countries() and \
-                place.population < 1_000_000 and _LOWER_NEXT.match(self.text, match.end):
-            return None  # "Split between two camps, ...", "Nice words ...": an opening word, not a town
-        surface = self.text[match.start:match.end]
+            note: _PlaceNote = (match.codes, None, False, None)
+        else:
+            note = (match.codes, self._place_template(doc_id, match, place, surface),
+                    not place.curated and place.feature != "COUNTRY" and place.country not in context.countries()
+                    and place.population < 1_000_000,
+                    place.country if place.feature != "COUNTRY" and place.country else None)
+        self._place_notes.setdefault(surface, note)
+        return note
+
+    def _place_template(self, doc_id: str, match: Match, place: Place, surface: str) -> MentionRecord:
         template_key = ("place", place.entity_id, surface)
         template = self._record_templates.get(template_key)
         if template is None:
@@ -849,12 +880,10 @@ class MentionFinder:
                 link="name" if place.name == surface else "alias",
                 geonames_id=place.geonames_id, lat=place.lat, lon=place.lon,
                 country=place.country or None, admin1=place.admin1, feature=place.feature))
-        if place.feature != "COUNTRY" and place.country:
-            context.named_places.append((match.start, place.country))
-        return moved(template, doc_id, match.start, match.end)
+        return template
 
     def _generic_record(self, doc_id: str, match: Match, candidates: Candidates,
-                        context: DocumentContext) -> MentionRecord | None:
+                        context: DocumentContext) -> tuple[MentionRecord, _ActorNote] | None:
         """The actor a generic phrase ("the rebels", "Sudan's army") refers to here, if any."""
         raw_tags = list(candidates.generic_tags)
         usable, owner_country, owner = self._generic_context(match, raw_tags, context)
@@ -865,9 +894,6 @@ class MentionFinder:
         if resolved is None:
             return None
         return self._actor_record(doc_id, match, self.text[match.start:match.end], resolved, "generic", context)
-
-    def _possessive(self, record: MentionRecord) -> bool:
-        return bool(_POSSESSIVE_END.search(record.surface)) or self.text.startswith(("'s ", "’s "), record.end)
 
     def _generic_context(self, match: Match, raw_tags: list[str],
                          context: DocumentContext) -> tuple[bool, str | None, int | None]:
@@ -920,14 +946,15 @@ class MentionFinder:
         return self.kb.actors[ref].country if ref is not None else None
 
     def _actor_record(self, doc_id: str, match: Match, surface: str, ref: int, link: str,
-                      context: DocumentContext) -> MentionRecord:
+                      context: DocumentContext) -> tuple[MentionRecord, _ActorNote]:
+        """A record of the actor at the match, and what linking notes of it (see `_ActorNote`)."""
         actor = self.kb.actors[ref]
         if link == "alias" and surface == actor.name:
             link = "name"
         # one record per entity id, name and link in a document (as written first)
         document_key = (actor.entity_id, surface, link)
-        template = self._actor_templates.get(document_key)
-        if template is None:
+        noted = self._actor_templates.get(document_key)
+        if noted is None:
             side = actor.side_in(context.focus())  # the side in the story's theatre; kb.actor_side for others
             template_key = ("actor", ref, surface, link, side)
             template = self._record_templates.get(template_key)
@@ -937,10 +964,16 @@ class MentionFinder:
                     entity_type=actor.entity_type, entity_id=actor.entity_id,  # type: ignore[arg-type]
                     name=actor.name, link=link, wikidata=actor.wikidata,  # type: ignore[arg-type]
                     side=side, aliases_matched=[surface]))
-            self._actor_templates[document_key] = template
-        record = moved(template, doc_id, match.start, match.end)
-        record.__dict__["aliases_matched"] = [surface]  # a list of its own, as a new record would have
-        return record
+            counted: int | None = None
+            if actor.entity_type in ("actor", "person"):
+                counted = self.kb.derived("actor_refs").get(actor.entity_id)
+            armed = counted is not None and link != "generic" and \
+                self.kb.actors[counted].kind in ("armed_group", "militia", "coalition")
+            noted = self._actor_templates[document_key] = \
+                (template, (counted, armed, _POSSESSIVE_END.search(surface) is not None))
+        template, note = noted
+        # with a list of its own, as a new record would have
+        return moved(template, doc_id, match.start, match.end, [surface]), note
 
     def _new_template(self, key: tuple[object, ...], record: MentionRecord) -> MentionRecord:
         if len(self._record_templates) > _MAX_CACHED_TEMPLATES:
@@ -955,7 +988,7 @@ class MentionFinder:
 
         def rank(ref: int) -> tuple[int, int, int]:
             actor = self.kb.actors[ref]
-            return (context.actor_count[ref], int(actor.country in countries), -refs.index(ref))
+            return (context.actor_count.get(ref, 0), int(actor.country in countries), -refs.index(ref))
 
         return max(refs, key=rank)
 
@@ -979,7 +1012,7 @@ class MentionFinder:
         defaults = [ref for ref in (self.kb.default_actor(theatre or "", tag) for tag in tags) if ref is not None]
 
         def rank(ref: int) -> tuple[int, int, int]:
-            return (int(actors[ref].country == theatre), context.actor_count[ref], int(ref in defaults))
+            return (int(actors[ref].country == theatre), context.actor_count.get(ref, 0), int(ref in defaults))
 
         mentioned = [ref for ref in context.actor_count if wanted.intersection(actors[ref].tags)]
         local = [ref for ref in mentioned if actors[ref].country == theatre]

@@ -9,27 +9,34 @@ from __future__ import annotations
 
 import re
 
-from frontwatch.extract.lexicon import Lexicon
+from frontwatch.extract.lexicon import GatedPattern, Lexicon, gated
 from frontwatch.records import Attribution, MentionRecord
 
 NEGATION_WINDOW = 60  # characters before the trigger a negation may stand
 _NOT_ONLY = re.compile(r"\bnot\s+only\b", re.IGNORECASE)
-_ACCORDING_TO = re.compile(r"\baccording to\s+(?:the\s+)?([^,.;:]+)", re.IGNORECASE)
-_REPORTING_CLAUSE = re.compile(r"(?:^|[,;:]\s*)([^,;:]{3,80}?)\s+(?:say|says|said|told|tell|tells|claim|claims|"
-                               r"claimed|reported|reports|stated|announced|confirmed|warned|added)\b",
-                               re.IGNORECASE)
+# the words each gated pattern below needs in a match (a text without them is not searched)
+_ACCORDING_TO_WORDS = ("according to",)
+_IF_AFTER_WORDS = ("if", "unless")
+_REPORTING_AFTER_WORDS = ("said", "says", "according to", "told")
+_REPORTING_LAST_WORDS = ("reported", "informed", "announced", "stated", "added", "confirmed")
+_SAYING_WORDS = ("say", "said", "told", "tell", "claim", "report", "stated", "announced", "confirmed", "warned",
+                 "added")
+_ACCORDING_TO = gated(r"\baccording to\s+(?:the\s+)?([^,.;:]+)", re.IGNORECASE, _ACCORDING_TO_WORDS)
+_REPORTING_CLAUSE = gated(r"(?:^|[,;:]\s*)([^,;:]{3,80}?)\s+(?:say|says|said|told|tell|tells|claim|claims|"
+                          r"claimed|reported|reports|stated|announced|confirmed|warned|added)\b",
+                          re.IGNORECASE, _SAYING_WORDS)
 _PRESUPPOSED = re.compile(r"\b(?:since|after|following|before|until)\s+the\s+$", re.IGNORECASE)
 _OF_AFTER = re.compile(r"\s+of\b")
-_REPORTING_AFTER = re.compile(r",\s*(?:said|says|according to|told)\s+([^,.;]{3,60})", re.IGNORECASE)
+_REPORTING_AFTER = gated(r",\s*(?:said|says|according to|told)\s+([^,.;]{3,60})", re.IGNORECASE, _REPORTING_AFTER_WORDS)
 # a source with an apposition: "the Azawad Liberation Front (FLA), a Tuareg separatist alliance, said ..."
-_REPORTING_APPOSED = re.compile(r"(?:^|[,;:]\s*)([^,;:]{3,80}?),\s+(?:a|an|the)\s+[^,;:\"]{3,80},\s+(?:say|says|said|"
-                                r"told|tells|claim|claims|claimed|reported|reports|stated|announced|confirmed|warned|"
-                                r"added)\b", re.IGNORECASE)
-_COMMA_SAID = re.compile(r",\s+(?:say|says|said|told|tells|claim|claims|claimed|reported|reports|stated|announced|"
-                         r"confirmed|warned|added)\b", re.IGNORECASE)
+_REPORTING_APPOSED = gated(r"(?:^|[,;:]\s*)([^,;:]{3,80}?),\s+(?:a|an|the)\s+[^,;:\"]{3,80},\s+(?:say|says|said|"
+                           r"told|tells|claim|claims|claimed|reported|reports|stated|announced|confirmed|warned|"
+                           r"added)\b", re.IGNORECASE, _SAYING_WORDS)
+_COMMA_SAID = gated(r",\s+(?:say|says|said|told|tells|claim|claims|claimed|reported|reports|stated|announced|"
+                    r"confirmed|warned|added)\b", re.IGNORECASE, _SAYING_WORDS)
 # an inverted reporting clause closing the sentence: "..., reported the regional military administration."
-_REPORTING_LAST = re.compile(r",\s*(?:reported|informed|announced|stated|added|confirmed)\s+(the\s+[^,.;\"]{3,60})"
-                             r"[.;]?\s*$", re.IGNORECASE)
+_REPORTING_LAST = gated(r",\s*(?:reported|informed|announced|stated|added|confirmed)\s+(the\s+[^,.;\"]{3,60})"
+                        r"[.;]?\s*$", re.IGNORECASE, _REPORTING_LAST_WORDS)
 # a negation does not reach past the start of another clause: "X, which is not a party to the fighting,
 # has pulled back", "it does not change the map in Darfur, where the RSF is still on the offensive"
 _CLAUSE_BREAK = re.compile(r"(?:,|;|:|\b(?:while|whereas|where|when|which|who|because|but)\b)", re.IGNORECASE)
@@ -37,13 +44,13 @@ _CLAUSE_BREAK = re.compile(r"(?:,|;|:|\b(?:while|whereas|where|when|which|who|be
 # a sentence opening with a conditional clause ("If X, <trigger>"; a quote mark may open it)
 _IF_FIRST = re.compile(r"[\"'“‘\s]*(?:if|unless)\b[^,;:.\"”]{2,120},", re.IGNORECASE)
 # a conditional clause after the trigger ("deploy troops if a ceasefire is reached"), not "even if", "as if"
-_IF_AFTER = re.compile(r"(?<!even )(?<!as )\b(?:if|unless)\s+(?!any\b|not\b|so\b|necessary\b|needed\b)\w",
-                       re.IGNORECASE)
+_IF_AFTER = gated(r"(?<!even )(?<!as )\b(?:if|unless)\s+(?!any\b|not\b|so\b|necessary\b|needed\b)\w",
+                  re.IGNORECASE, _IF_AFTER_WORDS)
 
 _NO_DETERMINER = re.compile(r"\bno\s+(?:[\w-]+\s+)?$", re.IGNORECASE)
 
 
-def _cue(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+def _cue(pattern: GatedPattern, text: str) -> re.Match[str] | None:
     """The first cue in text that is not a month name ("captured in May": the month, not the modal)."""
     for found in pattern.finditer(text):
         if found.group() == "May" and found.start() > 0:

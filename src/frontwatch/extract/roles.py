@@ -10,7 +10,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
-from frontwatch.extract.lexicon import EventClass, Hit, Lexicon
+from frontwatch.extract.lexicon import EventClass, Hit, Lexicon, gated
 from frontwatch.ingest.segment import Sentence
 from frontwatch.kb.gazetteer import distance_km
 from frontwatch.kb.index import KnowledgeBase
@@ -34,7 +34,27 @@ _CLAUSE_BREAK = re.compile(
     r"|\s(?=(?:while|whereas|although)\s+(?:the|a|an|it|they|he|she|we|its|their|his|her)\b)",
     re.IGNORECASE,
 )
-_BETWEEN_AND = re.compile(r"\bbetween\s+[^,.;]{1,45}\band\s+(?:the\s+)?$", re.IGNORECASE)
+# the words each gated pattern below needs in a match (a text without them is not searched)
+_ADJECTIVE_CONTROL_WORDS = ("control",)
+_ANAPHORIC_PLACE_WORDS = ("city", "town", "region", "area", "province", "village", "crossroads", "hub", "node",
+                          "stronghold", "locality", "capital", "airport", "outskirts", "compound", "there")
+_BETWEEN_AND_WORDS = ("between",)
+_BETWEEN_WORDS = ("between",)
+_BRACKETED_WORDS = ("(",)
+_CAUSATIVE_WORDS = ("forc", "prompt", "driv", "drove", "caus")
+_CONDITION_WORDS = ("if", "unless")
+_CONTROL_OF_WORDS = ("control", "held", "hands")
+_ENEMY_WORDS = ("enem",)
+_MEMBERS_FROM_WORDS = ("from",)
+_PARENTHETICAL_WORDS = ("including", "such as", "among them")
+_REACTION_WORDS = ("comment", "den", "condemn", "confirm", "blam", "investigat", "document", "report", "respond",
+                   "react", "mourn", "critici", "protest")
+_REPORTED_BY_WORDS = ("said", "says", "informed", "report", "stated", "announced", "according")
+_SINCE_WORDS = ("since",)
+_SPEAKER_PRONOUN_WORDS = ("said", "say", "announced", "stated", "insisted", "warned", "added")
+_SPOKESPERSON_OF_WORDS = ("spokes",)
+_SUPPORT_BEFORE_WORDS = ("by", "alongside", "help", "support", "backing", "former")
+_BETWEEN_AND = gated(r"\bbetween\s+[^,.;]{1,45}\band\s+(?:the\s+)?$", re.IGNORECASE, _BETWEEN_AND_WORDS)
 _HOLDING_VERB = re.compile(r"^(?:now\s+|still\s+)?(?:controls?|holds?|ha(?:s|ve)\s+held)$", re.IGNORECASE)
 _EMBEDDED = re.compile(r"\bthat\b|\bif\b|\"", re.IGNORECASE)  # a clause with its own subject inside
 _SPACES = re.compile(r"\s+")
@@ -46,34 +66,35 @@ _WHERE_CLAUSE = re.compile(r",\s+where\b", re.IGNORECASE)
 _SENTENCE_STOP = re.compile(r"[.!?](?:\s|$)|\n")
 _FRONTED_LOCATIVE = re.compile(r"\W*(?:In|At|Near|Outside|Inside|Around|Across|Across|Throughout)\s+(?:the\s+)?")
 _RELATIVE_START = re.compile(r"\s*(?:who|which|that|whose)\b", re.IGNORECASE)
-_CONTROL_OF = re.compile(r"\b(?:under\s+(?:the\s+)?control\s+of|held\s+by|controlled\s+by|in\s+the\s+hands\s+of)\s+",
-                         re.IGNORECASE)
-_ADJECTIVE_CONTROL = re.compile(r"\bunder\s+(rebel|opposition|government|regime|army|kurdish|jihadist)\s+control\b",
-                                re.IGNORECASE)
+_CONTROL_OF = gated(r"\b(?:under\s+(?:the\s+)?control\s+of|held\s+by|controlled\s+by|in\s+the\s+hands\s+of)\s+",
+                    re.IGNORECASE, _CONTROL_OF_WORDS)
+_ADJECTIVE_CONTROL = gated(r"\bunder\s+(rebel|opposition|government|regime|army|kurdish|jihadist)\s+control\b",
+                           re.IGNORECASE, _ADJECTIVE_CONTROL_WORDS)
 _ADJECTIVE_SIDE = {"rebel": "opposition", "opposition": "opposition", "government": "government",
                    "regime": "government", "army": "government", "kurdish": "sdf", "jihadist": "opposition"}
 _COORDINATION = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+|\s+y\s+|\s+e\s+|\s+or\s+")
-_ANAPHORIC_PLACE = re.compile(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town|region|area|province|village|"
-                              r"crossroads|hub|node|stronghold|locality)|"
-                              r"the\s+(?:city|town|region|area|capital|airport|outskirts|compound)|there)\b",
-                              re.IGNORECASE)
+_ANAPHORIC_PLACE = gated(r"\b(?:(?:this|that)\s+(?:\w+\s+){0,2}(?:city|town|region|area|province|village|"
+                         r"crossroads|hub|node|stronghold|locality)|"
+                         r"the\s+(?:city|town|region|area|capital|airport|outskirts|compound)|there)\b",
+                         re.IGNORECASE, _ANAPHORIC_PLACE_WORDS)
 # "in Syria", "across eastern Congo", "in northern Burkina Faso": a country inside a locative phrase
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|to|from|of|into|across|inside|throughout|towards|toward|for|at|on|near|"
                                  r"between|within|over|around|via)\s+(?:the\s+)?(?:(?:north|south|east|west|"
                                  r"central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?$",
                                  re.IGNORECASE)
-_MEMBERS_FROM = re.compile(r"\b(?:officials|leaders|diplomats|envoys|delegates|delegations?|ministers|representatives|"
-                           r"troops|forces|soldiers|fighters|mercenaries|militants|advisers|advisors)\s+from\s+"
-                           r"(?:the\s+)?$", re.IGNORECASE)
-_SUPPORT_BEFORE = re.compile(r"(?:\b(?:backed|supported|assisted|aided|sponsored|brokered|mediated|facilitated|"
-                             r"hosted|guaranteed)\s+by|\balongside|\bwith\s+the\s+(?:help|support|backing)\s+of|"
-                             r"\b(?:a|the)\s+former)\s+(?:the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE)
+_MEMBERS_FROM = gated(r"\b(?:officials|leaders|diplomats|envoys|delegates|delegations?|ministers|representatives|"
+                      r"troops|forces|soldiers|fighters|mercenaries|militants|advisers|advisors)\s+from\s+"
+                      r"(?:the\s+)?$", re.IGNORECASE, _MEMBERS_FROM_WORDS)
+_SUPPORT_BEFORE = gated(r"(?:\b(?:backed|supported|assisted|aided|sponsored|brokered|mediated|facilitated|"
+                        r"hosted|guaranteed)\s+by|\balongside|\bwith\s+the\s+(?:help|support|backing)\s+of|"
+                        r"\b(?:a|the)\s+former)\s+(?:the\s+)?(?:[\w-]+\s+)?$", re.IGNORECASE, _SUPPORT_BEFORE_WORDS)
 _APPOSITION_START = re.compile(r"(?:a|an)\s+(?:[\w-]+\s+){0,4}?(?:who|which|that)\b", re.IGNORECASE)
-_ENEMY = re.compile(r"\b(?:the|our)\s+enem(?:y|ies)\b|\benemy\s+(?:forces|troops|units|fighters)\b", re.IGNORECASE)
-_REPORTED_BY = re.compile(r"\b(?:said|says|informed|reported|reports|stated|announced|according\s+to)\s+(?:the\s+)?",
-                          re.IGNORECASE)
-_CAUSATIVE = re.compile(r"\b(?:forc(?:ing|ed|es?)|prompt(?:ing|ed|s)?|driv(?:ing|en|es?)|drove|caus(?:ing|ed|es?))\b",
-                        re.IGNORECASE)
+_ENEMY = gated(r"\b(?:the|our)\s+enem(?:y|ies)\b|\benemy\s+(?:forces|troops|units|fighters)\b",
+               re.IGNORECASE, _ENEMY_WORDS)
+_REPORTED_BY = gated(r"\b(?:said|says|informed|reported|reports|stated|announced|according\s+to)\s+(?:the\s+)?",
+                     re.IGNORECASE, _REPORTED_BY_WORDS)
+_CAUSATIVE = gated(r"\b(?:forc(?:ing|ed|es?)|prompt(?:ing|ed|s)?|driv(?:ing|en|es?)|drove|caus(?:ing|ed|es?))\b",
+                   re.IGNORECASE, _CAUSATIVE_WORDS)
 # a further object with its own place after a place: "and at an army base near", "and 4 over the",
 # "and the capital", "and a market in the"
 _AND = re.compile(r",?\s+(?:and|as\s+well\s+as)\s+", re.IGNORECASE)
@@ -95,19 +116,21 @@ _PARTICIPLE = re.compile(r"[a-z]+(?:ed|en)\b|(?:shot|hit|struck|held|caught|shot
 _REPORTING_AFTER = re.compile(r"\s+(?:say|says|said|told|tell|report|reported|reports)\b", re.IGNORECASE)
 _RELATIVE_PASSIVE = re.compile(r",\s+(?:(?:most|some|all|many|one|none|several|two|three)\s+of\s+)?(?:which|whom)\s*$",
                                re.IGNORECASE)
-_SPEAKER_PRONOUN = re.compile(r"\b(?:said|says|say|announced|stated|insisted|warned|added)\s+(?:that\s+)?"
-                              r"(?:it|they|he|she)\s+(?:[a-z']+\s+){0,5}$", re.IGNORECASE)
-_SPOKESPERSON_OF = re.compile(r"\bspokes(?:man|woman|person|people|men|women)\s+(?:for|of)\s+(?:the\s+)?"
-                              r"(?:[\w-]+\s+)?$", re.IGNORECASE)
+_SPEAKER_PRONOUN = gated(r"\b(?:said|says|say|announced|stated|insisted|warned|added)\s+(?:that\s+)?"
+                         r"(?:it|they|he|she)\s+(?:[a-z']+\s+){0,5}$", re.IGNORECASE, _SPEAKER_PRONOUN_WORDS)
+_SPOKESPERSON_OF = gated(r"\bspokes(?:man|woman|person|people|men|women)\s+(?:for|of)\s+(?:the\s+)?"
+                         r"(?:[\w-]+\s+)?$", re.IGNORECASE, _SPOKESPERSON_OF_WORDS)
 # verbs whose subject reacts to an event named by their object, without doing it
-_REACTION = re.compile(r"\b(?:comment(?:ed|s|ing)?|den(?:y|ies|ied|ying)|condemn(?:ed|s|ing)?|confirm(?:ed|s|ing)?|"
-                       r"blam(?:e|ed|es|ing)|investigat(?:e|ed|es|ing)|document(?:ed|s|ing)?|report(?:ed|s|ing)?|"
-                       r"respond(?:ed|s|ing)?|react(?:ed|s|ing)?|mourn(?:ed|s|ing)?|criticis(?:e|ed|es|ing)|"
-                       r"criticiz(?:e|ed|es|ing)|protest(?:ed|s|ing)?\s+against)\s+(?:on\s+|to\s+|about\s+)?"
-                       r"(?:the|a|an|this|that|these|those|its|their)\s+(?:[\w'-]+\s+){0,3}$", re.IGNORECASE)
+_REACTION = gated(r"\b(?:comment(?:ed|s|ing)?|den(?:y|ies|ied|ying)|condemn(?:ed|s|ing)?|confirm(?:ed|s|ing)?|"
+                  r"blam(?:e|ed|es|ing)|investigat(?:e|ed|es|ing)|document(?:ed|s|ing)?|report(?:ed|s|ing)?|"
+                  r"respond(?:ed|s|ing)?|react(?:ed|s|ing)?|mourn(?:ed|s|ing)?|criticis(?:e|ed|es|ing)|"
+                  r"criticiz(?:e|ed|es|ing)|protest(?:ed|s|ing)?\s+against)\s+(?:on\s+|to\s+|about\s+)?"
+                  r"(?:the|a|an|this|that|these|those|its|their)\s+(?:[\w'-]+\s+){0,3}$",
+                  re.IGNORECASE, _REACTION_WORDS)
 _CONDITIONAL_WORDS = {"if", "unless"}
 _FRONTED_CONDITION = re.compile(r"\W*(?:if|unless)\b", re.IGNORECASE)
-_CONDITION = re.compile(r"\s(?=(?:if|unless)\s+(?:the|a|an|it|they|he|she|we|its|their|his|her)\b)", re.IGNORECASE)
+_CONDITION = gated(r"\s(?=(?:if|unless)\s+(?:the|a|an|it|they|he|she|we|its|their|his|her)\b)",
+                   re.IGNORECASE, _CONDITION_WORDS)
 _WHERE_START = re.compile(r"where\b", re.IGNORECASE)
 _LOCATIVE_END = re.compile(r"\b(?:in|at|near|across|around|throughout|outside|inside)\s+(?:the\s+)?"
                            r"(?:(?:town|city|village|area|region|province|district|desert|outskirts|port|"
@@ -116,7 +139,7 @@ _ATTACKING_AFTER = re.compile(r"(?:\s+(?:fighters|troops|forces|soldiers|units|m
                               r"\s+(?:(?:who|which|that)\s+(?:were|was|had\s+been)\s+)?(?:(?:trying|attempting|seeking|"
                               r"tried|attempted)\s+to\s+(?:advance|attack|storm|enter|push|infiltrate|cross|"
                               r"take|capture|seize)|advancing|attacking|storming|assaulting)\b", re.IGNORECASE)
-_BRACKETED = re.compile(r"\s\([^()]{1,40}\)")
+_BRACKETED = gated(r"\s\([^()]{1,40}\)", 0, _BRACKETED_WORDS)
 _OPENING_BRACKET = re.compile(r"\s*\(")
 _CALLED_REGION = re.compile(r"\s+region\b|\bregion$", re.IGNORECASE)
 # "five soldiers of the army were killed when ...": the subject of a passive casualty verb is a victim
@@ -129,7 +152,7 @@ _SEQUEL_START = re.compile(r"(?:after|during|in|following)\s+which\b", re.IGNORE
 _ASSAILANTS = re.compile(r"[\"\u201d\u2019']?\s+(?:all\s+)?(?:of\s+)?the\s+(?:assailants|attackers|raiders|gunmen|"
                          r"militants)\b", re.IGNORECASE)
 _STRONG_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|but|while|said|says)\b|[;:()]", re.IGNORECASE)
-_PARENTHETICAL = re.compile(r",\s+(?:including|such as|among them)\s+[^,]{1,60},")
+_PARENTHETICAL = gated(r",\s+(?:including|such as|among them)\s+[^,]{1,60},", 0, _PARENTHETICAL_WORDS)
 _PREPOSITION_END = re.compile(r"\b(?:on|in|at|near|around|outside|inside|of|into|towards|toward)\s+(?:[\w-]+\s+)?$",
                               re.IGNORECASE)
 _PLACE_GAP_STOP = re.compile(r"\b(?:who|which|that|where|when|and|but|while)\b|[;:(),]", re.IGNORECASE)
@@ -152,8 +175,8 @@ SCENE_CLASSES = {"looting", "civilian_attack", "abduction", "arrests", "riot", "
 PLACELESS = {"request_assist", "request_yield", "reject"}
 DIPLOMATIC = {"request_assist", "request_yield", "reject", "aid", "agreement", "mobilize"}
 _OF_GENITIVE = re.compile(r"^\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
-_SINCE = re.compile(r"\bsince\s+(?:\w+\s+)?\d{4}\b", re.IGNORECASE)
+_BETWEEN = gated(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE, _BETWEEN_WORDS)
+_SINCE = gated(r"\bsince\s+(?:\w+\s+)?\d{4}\b", re.IGNORECASE, _SINCE_WORDS)
 _PLURAL_PRONOUN = re.compile(r"\b(?:they|their|them)\b", re.IGNORECASE)
 _SINGULAR_PRONOUN = re.compile(r"\b(?:he|his|she|her)\b", re.IGNORECASE)
 # "it", "its forces", "the group": a reference back to an organisation, not to a person
@@ -252,6 +275,7 @@ class RoleFinder:
         self.requesting = False  # the trigger is a request or refusal
         self._supporting_of: dict[int, bool] = {}  # mention start -> backer/mediator/spokesperson's employer
         self._locative_of: dict[int, bool] = {}  # mention start -> inside a locative phrase
+        self._breaks_of: tuple[tuple[int, int], list[tuple[int, int]]] = ((-1, -1), [])  # the last sentence's
         # the last interception (clause, interceptor, trigger end): weapons it names were launched by the other side
         self.interception: tuple[tuple[int, int], Actor, int] | None = None
         self.dateline_end = dateline_end
@@ -282,6 +306,18 @@ class RoleFinder:
 
     def clause(self, sentence: Sentence, position: int) -> tuple[int, int]:
         start, end = sentence.start, sentence.end
+        for b_start, b_end in self._clause_breaks(sentence):
+            if b_end <= position:
+                start = b_end
+            elif b_start >= position:
+                end = b_start
+                break
+        return start, end
+
+    def _clause_breaks(self, sentence: Sentence) -> list[tuple[int, int]]:
+        """Where the clauses of a sentence part, in order (worked out once per sentence)."""
+        if self._breaks_of[0] == (sentence.start, sentence.end):
+            return self._breaks_of[1]
         breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(self.text, sentence.start, sentence.end)]
         first_word = re.match(r"\W*(\w+)", self.text[sentence.start:sentence.end])
         if first_word and first_word.group(1).lower() in self.lexicon.subordinators:
@@ -292,13 +328,9 @@ class RoleFinder:
                 breaks = [b for b in breaks if b[0] != comma]
             elif comma > 0:  # "As regime troops retreat, thousands ... fled": the fronted clause ends here
                 breaks.append((comma, comma + 2))
-        for b_start, b_end in sorted(breaks):
-            if b_end <= position:
-                start = b_end
-            elif b_start >= position:
-                end = b_start
-                break
-        return start, end
+        breaks.sort()
+        self._breaks_of = ((sentence.start, sentence.end), breaks)
+        return breaks
 
     def is_actor(self, mention: MentionRecord) -> bool:
         if self.source_span and self.source_span[0] <= mention.start < self.source_span[1] and \

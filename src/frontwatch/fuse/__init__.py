@@ -17,6 +17,7 @@ from frontwatch.fuse.contradictions import control_contradictions, whereabouts_c
 from frontwatch.fuse.control import ControlBuilder
 from frontwatch.fuse.corridors import corridor_files, corridor_status, load_corridors
 from frontwatch.fuse.incidents import DocumentInfo, date_interval, fuse_incidents
+from frontwatch.fuse.sources import SourceRegistry
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import (
     ContradictionRecord,
@@ -46,18 +47,21 @@ def _person_ids(kb: KnowledgeBase) -> set[str]:
 
 
 def build_picture(events: Iterable[EventRecord], documents: Mapping[str, DocumentInfo], kb: KnowledgeBase, *,
-                  as_of: date | None = None, kb_dirs: list[Path] | None = None) -> Picture:
+                  as_of: date | None = None, kb_dirs: list[Path] | None = None,
+                  sources: SourceRegistry | None = None, originals: Mapping[str, str] | None = None) -> Picture:
     """Fuse the events of many documents into incidents, control, contradictions and corridors.
 
     With `as_of`, only documents published on or before that date count (an undated
-    document counts only for the present)."""
+    document counts only for the present). `sources` weighs outlets (default: the shipped
+    registry with FRONTWATCH_SOURCES laid over it); `originals` maps each near-copy's doc_id to its
+    original's (the store's clusters), so that a copy counts for its original."""
     if as_of is not None:
         visible = {doc_id for doc_id, d in documents.items()
                    if (interval := date_interval(d.published)) is not None and interval[0] <= as_of}
         events = [e for e in events if e.doc_id in visible]
     else:
         events = list(events)
-    incidents = fuse_incidents(events, documents)
+    incidents = fuse_incidents(events, documents, sources, originals)
     builder = ControlBuilder(incidents, kb)
     people = _person_ids(kb)
     people_in_text = {e.actor1.entity_id for e in events if e.actor1 and e.actor1.entity_id.startswith("person:")}

@@ -22,7 +22,12 @@ the incident's members, so a chain of loose matches cannot drift):
 Independence: a source's *origin* is the named person, organisation or outlet its
 report is attributed to (two outlets quoting the same wire or the same spokesman
 are one origin); an anonymous or unattributed report's origin is its outlet (one
-newspaper counts once however many articles it runs), else its document.
+newspaper counts once however many articles it runs), else its document. A near-copy
+of another document (`originals`, found at ingest: syndicated wire copy) reports
+for its original: same origin, the original's outlet weight, so it adds nothing.
+
+Confidence: each origin's best event confidence, weighted by its outlet's reliability
+tier (`fuse.sources`), combined as 1 - prod(1 - c).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
+from frontwatch.fuse.sources import SourceRegistry, default_sources
 from frontwatch.kb.gazetteer import distance_km
 from frontwatch.records import EventRecord, IncidentRecord, IncidentSource, Location
 
@@ -80,14 +86,24 @@ def _origin_key(name: str) -> str:
     return _NON_WORD.sub(" ", name.lower()).strip()
 
 
-def origin_of(event: EventRecord, document: DocumentInfo | None) -> str:
-    """Who a report ultimately comes from (see the module docstring)."""
+def origin_of(event: EventRecord, document: DocumentInfo | None, doc_id: str | None = None) -> str:
+    """Who a report ultimately comes from (see the module docstring); `document` and `doc_id`
+    are those of the document it comes from (a near-copy's original)."""
     attribution = event.attribution
     if attribution is not None and attribution.kind in ("named", "outlet"):
         return f"source:{_origin_key(attribution.source)}"
     if document is not None and document.outlet:
         return f"outlet:{_origin_key(document.outlet)}"
-    return f"doc:{event.doc_id}"
+    return f"doc:{doc_id or event.doc_id}"
+
+
+def source_document(doc_id: str, documents: Mapping[str, DocumentInfo],
+                    originals: Mapping[str, str]) -> tuple[str, DocumentInfo | None]:
+    """(doc_id, document) a report comes from: a near-copy's original when that is known."""
+    original = originals.get(doc_id)
+    if original and original in documents:
+        return original, documents[original]
+    return doc_id, documents.get(doc_id)
 
 
 def type_family(event: EventRecord) -> str:
@@ -168,9 +184,13 @@ class _Cluster:
         return all(events_compatible(member, event) for member in self.events)
 
 
-def fuse_incidents(events: Iterable[EventRecord], documents: Mapping[str, DocumentInfo]) -> list[IncidentRecord]:
+def fuse_incidents(events: Iterable[EventRecord], documents: Mapping[str, DocumentInfo],
+                   sources: SourceRegistry | None = None,
+                   originals: Mapping[str, str] | None = None) -> list[IncidentRecord]:
     """Group events into incidents (module docstring), in a deterministic order: the
-    documents' publication dates, then document and evidence order."""
+    documents' publication dates, then document and evidence order. `sources` weighs outlets
+    (default: the shipped registry); `originals` maps near-copies to their original's doc_id."""
+    registry = sources if sources is not None else default_sources()
 
     def order(event: EventRecord) -> tuple[str, str, int]:
         document = documents.get(event.doc_id)
@@ -189,21 +209,30 @@ def fuse_incidents(events: Iterable[EventRecord], documents: Mapping[str, Docume
             cluster = _Cluster([event])
             candidates.append(cluster)
             clusters.append(cluster)
-    return [incident_record(cluster.events, documents) for cluster in clusters]
+    return [incident_record(cluster.events, documents, registry, originals or {}) for cluster in clusters]
 
 
-def incident_record(events: list[EventRecord], documents: Mapping[str, DocumentInfo]) -> IncidentRecord:
+def incident_record(events: list[EventRecord], documents: Mapping[str, DocumentInfo],
+                    registry: SourceRegistry, originals: Mapping[str, str]) -> IncidentRecord:
+    """The incident of a cluster of events (`documents` holds their documents and the
+    originals of near-copies; `originals` maps copies to originals)."""
     best = max(events, key=_evidence_rank)
     sources: list[IncidentSource] = []
     confidence_by_origin: dict[str, float] = {}
     for event in events:
         document = documents.get(event.doc_id)
-        origin = origin_of(event, document)
-        confidence_by_origin[origin] = max(confidence_by_origin.get(origin, 0.0), event.confidence)
+        origin_id, origin_document = source_document(event.doc_id, documents, originals)
+        origin = origin_of(event, origin_document, origin_id)
+        outlet, url = (origin_document.outlet, getattr(origin_document, "url", None)) if origin_document \
+            else (None, None)
+        tier = registry.tier_of(outlet, url)
+        weighted = event.confidence * registry.tiers[tier].weight
+        confidence_by_origin[origin] = max(confidence_by_origin.get(origin, 0.0), weighted)
         sources.append(IncidentSource(
             doc_id=event.doc_id, event_id=event.event_id, origin=origin, modality=event.modality,
             outlet=document.outlet if document else None, published=document.published if document else None,
-            attribution=event.attribution, evidence=event.evidence))
+            attribution=event.attribution, evidence=event.evidence, tier=tier,
+            duplicate_of=origin_id if origin_id != event.doc_id else None))
     # independent origins corroborate: the chance that all of them are wrong shrinks
     doubt = 1.0
     for value in confidence_by_origin.values():

@@ -22,6 +22,15 @@ old articles replays what it can reach.
 Control and contradictions are recomputed for what the changed incidents touch: the places
 they are evidence about (with every town of a region when the region's control changed),
 and the people whose whereabouts events came or went.
+
+Near-copies and sources. An incident's record depends on more than its events: a near-copy
+reports for its original (origin, outlet tier) and every outlet is weighed by the source
+registry. `fused_documents` records, beside the version fused, the document's near-copy link
+and its original's version; a document whose link changed (it became a copy, or an
+earlier-published copy became its cluster's original) or whose original was replaced or
+removed is pending like a replaced one: its events are taken out and folded in again, and the
+incidents they are in get their records anew. The registry fused with is recorded
+(`fused_settings`); fusing with another one rebuilds the state.
 """
 
 from __future__ import annotations
@@ -35,19 +44,24 @@ from sqlalchemy import Connection
 from frontwatch.fuse.contradictions import place_contradiction, whereabouts_contradictions, whereabouts_stance
 from frontwatch.fuse.control import ControlBuilder, latest_claim
 from frontwatch.fuse.members import Cluster, DocumentFacts, Member, SortKey
+from frontwatch.fuse.sources import SourceRegistry, default_sources
 from frontwatch.fuse.state import (
     IncidentStore,
     PlaceControl,
     StoredPeriod,
+    any_fused,
     cell_of,
     clear,
     mark_fused,
     near_cells,
     new_members,
+    original_documents,
     pending_documents,
+    read_setting,
     vanished_documents,
     write_contradiction,
     write_places,
+    write_setting,
 )
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import IncidentRecord, Location
@@ -57,6 +71,8 @@ from frontwatch.store.db import Database
 BATCH_DOCUMENTS = 1000
 # Arbitrary constant: the PostgreSQL advisory lock that lets one fuser write at a time.
 _FUSE_LOCK = 0x66776675  # "fwfu"
+# fused_settings: the digest of the source registry the state was fused with.
+SOURCES_SETTING = "sources"
 
 
 @dataclass
@@ -68,40 +84,55 @@ class FuseSummary:
     places_updated: int = 0
     batches: int = 0
     seconds: float = 0.0
+    rebuilt: bool = False      # the state was forgotten and fused again (--rebuild, or another registry)
 
     def line(self) -> str:
-        return (f"fused {self.documents} documents ({self.events} events) in {self.batches} batches, "
+        return (f"{'rebuilt: ' if self.rebuilt else ''}fused {self.documents} documents ({self.events} events) "
+                f"in {self.batches} batches, "
                 f"{self.removed} removed; {self.incidents_written} incidents and {self.places_updated} places "
                 f"written in {self.seconds:.1f} s")
 
 
 def fuse(database: Database, kb: KnowledgeBase, *, rebuild: bool = False, batch_documents: int = BATCH_DOCUMENTS,
-         on_batch: Callable[[FuseSummary], None] | None = None) -> FuseSummary:
+         sources: SourceRegistry | None = None, on_batch: Callable[[FuseSummary], None] | None = None) -> FuseSummary:
     """Bring the fused state up to date with the stored documents, one transaction per batch
     of documents (a run killed half-way leaves the state of the batches it committed, which is
     the exact fusion of the documents marked fused; running again does the rest).
 
     `rebuild` forgets the fused state and fuses everything again, in one transaction (readers
-    keep seeing the old state until it commits; a killed rebuild leaves the old state)."""
+    keep seeing the old state until it commits; a killed rebuild leaves the old state). A state
+    fused with another source registry than `sources` (default: the shipped one with
+    FRONTWATCH_SOURCES laid over it) is rebuilt so."""
+    registry = sources if sources is not None else default_sources()
+    digest = registry.digest()
     summary = FuseSummary()
     started = time.perf_counter()
-    if rebuild:
+    while True:
         with database.write() as connection:
             _lock(database, connection)
-            clear(connection)
-            while _fuse_batch(connection, kb, batch_documents, summary):
-                if on_batch is not None:
-                    on_batch(summary)
-    else:
-        while True:
-            with database.write() as connection:
-                _lock(database, connection)
-                if not _fuse_batch(connection, kb, batch_documents, summary):
-                    break
-            if on_batch is not None:
-                on_batch(summary)
+            fused_with = read_setting(connection, SOURCES_SETTING)
+            if rebuild or (fused_with != digest and (fused_with is not None or any_fused(connection))):
+                clear(connection)
+                write_setting(connection, SOURCES_SETTING, digest)
+                summary.rebuilt = True
+                while _fuse_batch(connection, kb, registry, batch_documents, summary):
+                    if on_batch is not None:
+                        on_batch(summary)
+                break
+            if fused_with is None:
+                write_setting(connection, SOURCES_SETTING, digest)
+            if not _fuse_batch(connection, kb, registry, batch_documents, summary):
+                break
+        if on_batch is not None:
+            on_batch(summary)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def fused_sources(database: Database) -> str | None:
+    """The digest of the source registry the fused state was made with (None: nothing fused yet)."""
+    with database.read() as connection:
+        return read_setting(connection, SOURCES_SETTING)
 
 
 def _lock(database: Database, connection: Connection) -> None:
@@ -110,13 +141,14 @@ def _lock(database: Database, connection: Connection) -> None:
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_FUSE_LOCK})")
 
 
-def _fuse_batch(connection: Connection, kb: KnowledgeBase, limit: int, summary: FuseSummary) -> bool:
+def _fuse_batch(connection: Connection, kb: KnowledgeBase, registry: SourceRegistry, limit: int,
+                summary: FuseSummary) -> bool:
     """Fuse up to `limit` pending documents (and forget vanished ones); False when none was pending."""
     pending = pending_documents(connection, limit)
     vanished = vanished_documents(connection)
     if not pending and not vanished:
         return False
-    folder = _Folder(connection, kb)
+    folder = _Folder(connection, kb, registry)
     added = new_members(connection, pending)
     folder.fold(added, [d.id for d in pending] + vanished)
     mark_fused(connection, pending, vanished)
@@ -129,23 +161,30 @@ def _fuse_batch(connection: Connection, kb: KnowledgeBase, limit: int, summary: 
     return True
 
 
-def fuse_pending(database: Database, kb: KnowledgeBase) -> FuseSummary | None:
-    """Fuse what is pending, if anything is (a cheap check otherwise); readers call it first."""
+def fuse_pending(database: Database, kb: KnowledgeBase, sources: SourceRegistry | None = None) -> FuseSummary | None:
+    """Fuse what is pending, if anything is (a cheap check otherwise); readers call it first.
+    Does nothing when the state was fused with another source registry than `sources`: that
+    reader fuses from scratch, and `frontwatch fuse` rebuilds the state."""
     from frontwatch.fuse.state import pending_count
 
+    registry = sources if sources is not None else default_sources()
     with database.read() as connection:
+        fused_with = read_setting(connection, SOURCES_SETTING)
+        if fused_with is not None and fused_with != registry.digest():
+            return None
         if pending_count(connection) == 0:
             return None
-    return fuse(database, kb)
+    return fuse(database, kb, sources=registry)
 
 
 class _Folder:
     """One batch: fold new members in, take replaced documents' members out, then update
     control and contradictions where that changed anything."""
 
-    def __init__(self, connection: Connection, kb: KnowledgeBase) -> None:
+    def __init__(self, connection: Connection, kb: KnowledgeBase, registry: SourceRegistry) -> None:
         self.connection = connection
         self.kb = kb
+        self.registry = registry
         self.store = IncidentStore(connection)
         self.people = {actor.entity_id for actor in kb.actors if actor.entity_type == "person"}
         self.locator = ControlBuilder([], kb)
@@ -239,8 +278,10 @@ class _Folder:
         rewritten = [c for c in working if c.changed]
         old = [*touched.values(), *(joinable[c.row] for c in rewritten if c.row in joinable)]
         self.store.delete([c.row for c in old if c.row is not None])
+        copies, found = original_documents(self.connection, {m.event.doc_id for c in rewritten for m in c.members})
+        originals = {doc_id: DocumentFacts(row.outlet, row.published, row.url) for doc_id, row in found.items()}
         for cluster in rewritten:
-            cluster.record = cluster.incident()
+            cluster.record = cluster.incident(self.registry, copies, originals)
             location = self.locator.fact_location(cluster.record)
             cluster.control_place_id = location.entity_id if location is not None else None
             cluster.region = (location.country, location.admin1, location.feature) if location else (None, None, None)

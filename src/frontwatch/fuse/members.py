@@ -8,6 +8,7 @@ in: date (undated last), then position in the document.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,6 +20,7 @@ from frontwatch.fuse.incidents import (
     modality_class,
     type_family,
 )
+from frontwatch.fuse.sources import SourceRegistry
 from frontwatch.records import EventRecord, IncidentRecord
 from frontwatch.store.rows import date_range
 
@@ -27,10 +29,11 @@ SortKey = tuple[str, str, int, bool, str, int]
 
 @dataclass(frozen=True)
 class DocumentFacts:
-    """What fusion reads of a document (see `incidents.DocumentInfo`)."""
+    """What fusion reads of a document (see `incidents.DocumentInfo`; `url` for its outlet's tier)."""
 
     outlet: str | None
     published: str | None
+    url: str | None = None
 
 
 def event_sort_key(event: EventRecord, published: str | None, ordinal: int) -> SortKey:
@@ -49,6 +52,7 @@ class Member:
     ordinal: int
     outlet: str | None
     published: str | None
+    url: str | None = None
     row: int | None = None  # fused_events.id once stored
     incident_row: int | None = None
 
@@ -98,6 +102,10 @@ class Cluster:
     def accepts(self, member: Member) -> bool:
         return all(existing.compatible(member) for existing in self.members)
 
-    def incident(self) -> IncidentRecord:
-        documents = {m.event.doc_id: DocumentFacts(m.outlet, m.published) for m in self.members}
-        return incident_record([m.event for m in self.members], documents)
+    def incident(self, registry: SourceRegistry, originals: Mapping[str, str],
+                 original_documents: Mapping[str, DocumentFacts]) -> IncidentRecord:
+        """The incident record, as `fuse_incidents` makes it: `originals` maps near-copies to their
+        originals (the store's clusters now), `original_documents` holds those originals."""
+        documents = dict(original_documents)
+        documents.update({m.event.doc_id: DocumentFacts(m.outlet, m.published, m.url) for m in self.members})
+        return incident_record([m.event for m in self.members], documents, registry, originals)

@@ -30,6 +30,7 @@ from frontwatch.store.schema import (
     fused_documents,
     fused_events,
     fused_incidents,
+    fused_settings,
 )
 
 # Spans (month- or year-precision dates) are at most a year long: a bound for the index range.
@@ -59,18 +60,63 @@ class PendingDocument:
     doc_id: str
     outlet: str | None
     published: str | None
+    url: str | None
     stored_at: datetime.datetime
+    duplicate_of: str | None
+    original_stored_at: datetime.datetime | None  # its original's version, when it is a near-copy
+
+
+_original = documents.alias("original")
+_DOCUMENT_COLUMNS = (documents.c.id, documents.c.doc_id, documents.c.outlet, documents.c.published, documents.c.url,
+                     documents.c.stored_at, documents.c.duplicate_of, _original.c.stored_at.label("original_stored_at"))
+_DOCUMENTS = documents.outerjoin(_original, _original.c.doc_id == documents.c.duplicate_of) \
+    .outerjoin(fused_documents, fused_documents.c.document_id == documents.c.id)
+# Not fused; replaced since (`stored_at` differs); made a near-copy of another document, or no
+# longer one (its reports count for another origin now); or its original was replaced or
+# removed (its outlet and tier are the copy's).
+_PENDING = or_(fused_documents.c.document_id.is_(None), fused_documents.c.stored_at != documents.c.stored_at,
+               fused_documents.c.duplicate_of.is_distinct_from(documents.c.duplicate_of),
+               fused_documents.c.original_stored_at.is_distinct_from(_original.c.stored_at))
 
 
 def pending_documents(connection: Connection, limit: int) -> list[PendingDocument]:
-    """Documents never fused, or replaced since (their `stored_at` differs from the fused one),
-    in publication order, so that a batch mostly extends the fusion order at its end."""
-    query = (select(documents.c.id, documents.c.doc_id, documents.c.outlet, documents.c.published,
-                    documents.c.stored_at)
-             .outerjoin(fused_documents, fused_documents.c.document_id == documents.c.id)
-             .where(or_(fused_documents.c.document_id.is_(None), fused_documents.c.stored_at != documents.c.stored_at))
+    """Documents never fused, replaced since (their `stored_at` differs from the fused one) or
+    whose near-copy link or original changed, in publication order, so that a batch mostly
+    extends the fusion order at its end."""
+    query = (select(*_DOCUMENT_COLUMNS).select_from(_DOCUMENTS).where(_PENDING)
              .order_by(func.coalesce(documents.c.published, ""), documents.c.doc_id).limit(limit))
     return [PendingDocument(**row._mapping) for row in connection.execute(query)]
+
+
+def original_documents(connection: Connection, doc_ids: Collection[str]) -> tuple[dict[str, str], dict[str, Any]]:
+    """For these documents: {copy: original} of those that are near-copies now, and the stored
+    originals' (outlet, published, url) by doc_id (`build_picture`'s `originals` and `documents`)."""
+    copies: dict[str, str] = {}
+    ids = sorted(doc_ids)
+    for start in range(0, len(ids), 1000):
+        query = select(documents.c.doc_id, documents.c.duplicate_of).where(
+            documents.c.doc_id.in_(ids[start:start + 1000]), documents.c.duplicate_of.is_not(None))
+        copies.update({row.doc_id: row.duplicate_of for row in connection.execute(query)})
+    found: dict[str, Any] = {}
+    wanted = sorted(set(copies.values()))
+    for start in range(0, len(wanted), 1000):
+        query = select(documents.c.doc_id, documents.c.outlet, documents.c.published, documents.c.url).where(
+            documents.c.doc_id.in_(wanted[start:start + 1000]))
+        found.update({row.doc_id: row for row in connection.execute(query)})
+    return copies, found
+
+
+def read_setting(connection: Connection, name: str) -> str | None:
+    return connection.execute(select(fused_settings.c.value).where(fused_settings.c.name == name)).scalar_one_or_none()
+
+
+def write_setting(connection: Connection, name: str, value: str) -> None:
+    connection.execute(delete(fused_settings).where(fused_settings.c.name == name))
+    connection.execute(insert(fused_settings).values(name=name, value=value))
+
+
+def any_fused(connection: Connection) -> bool:
+    return connection.execute(select(fused_documents.c.document_id).limit(1)).first() is not None
 
 
 def vanished_documents(connection: Connection) -> list[int]:
@@ -82,9 +128,7 @@ def vanished_documents(connection: Connection) -> list[int]:
 
 
 def pending_count(connection: Connection) -> int:
-    query = (select(func.count()).select_from(documents)
-             .outerjoin(fused_documents, fused_documents.c.document_id == documents.c.id)
-             .where(or_(fused_documents.c.document_id.is_(None), fused_documents.c.stored_at != documents.c.stored_at)))
+    query = select(func.count()).select_from(_DOCUMENTS).where(_PENDING)
     return int(connection.execute(query).scalar_one()) + len(vanished_documents(connection))
 
 
@@ -95,7 +139,8 @@ def mark_fused(connection: Connection, fused: list[PendingDocument], vanished: l
     if fused:
         now = datetime.datetime.now(datetime.UTC)
         connection.execute(insert(fused_documents), [
-            {"document_id": d.id, "doc_id": d.doc_id, "stored_at": d.stored_at, "fused_at": now} for d in fused])
+            {"document_id": d.id, "doc_id": d.doc_id, "stored_at": d.stored_at, "duplicate_of": d.duplicate_of,
+             "original_stored_at": d.original_stored_at, "fused_at": now} for d in fused])
 
 
 def clear(connection: Connection) -> None:
@@ -113,7 +158,7 @@ def new_members(connection: Connection, pending: list[PendingDocument]) -> list[
     for row in connection.execute(query):
         document = by_id[row.document_id]
         found.append(Member(EventRecord.model_validate(row.record), row.document_id, row.ordinal,
-                            document.outlet, document.published))
+                            document.outlet, document.published, document.url))
     return found
 
 
@@ -140,12 +185,13 @@ class IncidentStore:
                 control_place_id=found.control_place_id,
                 region=(found.place_country, found.place_admin1, found.place_feature))
         query = (select(fused_events.c.id, fused_events.c.incident_row, fused_events.c.document_id,
-                        fused_events.c.ordinal, fused_events.c.outlet, fused_events.c.published, fused_events.c.record)
+                        fused_events.c.ordinal, fused_events.c.outlet, fused_events.c.published, fused_events.c.url,
+                        fused_events.c.record)
                  .where(fused_events.c.incident_row.in_(rows)))
         for member in self.connection.execute(query):
             self.loaded[member.incident_row].members.append(Member(
                 EventRecord.model_validate(member.record), member.document_id, member.ordinal, member.outlet,
-                member.published, row=member.id, incident_row=member.incident_row))
+                member.published, member.url, row=member.id, incident_row=member.incident_row))
         for row in rows:
             self.loaded[row].members.sort(key=lambda m: m.key)
 
@@ -248,10 +294,11 @@ class IncidentStore:
 
     def members_of_actor(self, actor_id: str) -> list[Member]:
         query = (select(fused_events.c.id, fused_events.c.incident_row, fused_events.c.document_id,
-                        fused_events.c.ordinal, fused_events.c.outlet, fused_events.c.published, fused_events.c.record)
+                        fused_events.c.ordinal, fused_events.c.outlet, fused_events.c.published, fused_events.c.url,
+                        fused_events.c.record)
                  .where(fused_events.c.actor1_id == actor_id))
         return [Member(EventRecord.model_validate(row.record), row.document_id, row.ordinal, row.outlet, row.published,
-                       row=row.id, incident_row=row.incident_row) for row in self.connection.execute(query)]
+                       row.url, row=row.id, incident_row=row.incident_row) for row in self.connection.execute(query)]
 
 
 # The candidate look-ups, built once (building a statement costs more than running it).
@@ -290,7 +337,7 @@ def _member_row(member: Member, incident_row: int) -> dict[str, Any]:
             "family": member.family, "modality_class": member.modality_class, "date_kind": kind,
             "date_start": first, "date_end": last, "place_id": location.entity_id if location else None,
             "lat": location.lat if location else None, "lon": location.lon if location else None, "cell": cell,
-            "actor1_id": actor1.entity_id if actor1 else None, "outlet": member.outlet,
+            "actor1_id": actor1.entity_id if actor1 else None, "outlet": member.outlet, "url": member.url,
             "published": member.published, "sort_key": list(member.key),
             "record": member.event.model_dump(mode="json")}
 

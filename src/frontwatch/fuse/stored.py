@@ -5,7 +5,8 @@ The present picture (`as_of` None) reads the stored incidents, control periods a
 contradictions; documents not fused yet are fused first. Control confidences are aged
 against the newest claim at read time, and corridors are worked out from the control of
 their waypoints. A picture as of a past date fuses the events of the documents published
-by then from scratch (`build_picture`), since the fused state describes the present.
+by then from scratch (`build_picture`), since the fused state describes the present; so does
+a reader given another source registry than the one the state was fused with (`--sources`).
 """
 
 from __future__ import annotations
@@ -19,12 +20,22 @@ from sqlalchemy import Connection
 from frontwatch.fuse import Picture, build_picture
 from frontwatch.fuse.control import ControlBuilder, aged_confidence
 from frontwatch.fuse.corridors import _location, corridor_files, corridor_status, load_corridors
-from frontwatch.fuse.incremental import _inherits, _unique, fuse_pending
+from frontwatch.fuse.incremental import SOURCES_SETTING, _inherits, _unique, fuse_pending
 from frontwatch.fuse.members import SortKey
-from frontwatch.fuse.state import IncidentStore, latest_claim, read_contradictions, read_incidents, read_periods
+from frontwatch.fuse.sources import SourceRegistry, default_sources
+from frontwatch.fuse.state import (
+    IncidentStore,
+    any_fused,
+    latest_claim,
+    read_contradictions,
+    read_incidents,
+    read_periods,
+    read_setting,
+)
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import ControlPeriod, DocumentRecord, IncidentRecord, QuoteRecord
 from frontwatch.store.db import Database
+from frontwatch.store.duplicates import originals
 from frontwatch.store.repository import iter_documents, iter_events, quotes_of
 
 
@@ -36,19 +47,29 @@ class StoredPicture:
 
 
 def stored_picture(database: Database, kb: KnowledgeBase, *, as_of: date | None = None,
-                   kb_dirs: list[Path] | None = None) -> StoredPicture:
-    """The picture of every stored document (documents published after `as_of` left out)."""
+                   kb_dirs: list[Path] | None = None, sources: SourceRegistry | None = None) -> StoredPicture:
+    """The picture of every stored document (documents published after `as_of` left out), with
+    outlets weighed by `sources` (default: the shipped registry with FRONTWATCH_SOURCES laid over
+    it). The present picture is read from the fused state (what is pending is fused first) when
+    that was fused with the same registry; a past date (`as_of`) or another registry fuses from
+    scratch for this read."""
+    registry = sources if sources is not None else default_sources()
+    digest = registry.digest()
     if as_of is None:
-        fuse_pending(database, kb)
+        fuse_pending(database, kb, registry)
     with database.read() as connection:
         documents = {d.doc_id: d for d in iter_documents(connection)}
         quotes = [q for doc_id in documents for q in quotes_of(connection, doc_id)]
-        if as_of is None:
+        fused_with = read_setting(connection, SOURCES_SETTING)
+        if as_of is None and (fused_with == digest or (fused_with is None and not any_fused(connection))):
             return StoredPicture(fused_picture(connection, kb, kb_dirs), documents, quotes)
         events = list(iter_events(connection))
-    picture = build_picture(events, documents, kb, as_of=as_of, kb_dirs=kb_dirs)
-    visible = {e.doc_id for i in picture.incidents for e in i.sources}
-    return StoredPicture(picture, documents, [q for q in quotes if q.doc_id in visible])
+        copies = originals(connection)
+    picture = build_picture(events, documents, kb, as_of=as_of, kb_dirs=kb_dirs, sources=registry, originals=copies)
+    if as_of is not None:
+        visible = {e.doc_id for i in picture.incidents for e in i.sources}
+        quotes = [q for q in quotes if q.doc_id in visible]
+    return StoredPicture(picture, documents, quotes)
 
 
 def fused_picture(connection: Connection, kb: KnowledgeBase, kb_dirs: list[Path] | None = None) -> Picture:

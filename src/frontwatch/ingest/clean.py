@@ -142,6 +142,17 @@ def _find_all(haystack: bytes, needle: bytes) -> Iterator[int]:
         found = haystack.find(needle, found + 1)
 
 
+def _line_break_beside_space(raw: str) -> bool:
+    """Whether " \n", "\n " or "\n\n" occurs: looked for at the text's few line breaks (each of
+    those substring tests reads the whole text)."""
+    at = raw.find("\n")
+    while at != -1:
+        if raw.startswith((" ", "\n"), at + 1) or (at and raw[at - 1] == " "):
+            return True
+        at = raw.find("\n", at + 1)
+    return False
+
+
 def _edits(raw: str, is_known_name: Callable[[str], bool],
            common_words: frozenset[str]) -> list[tuple[int, int, str, str]]:
     """(raw_start, raw_end, replacement, kind) edits, sorted and non-overlapping."""
@@ -156,7 +167,7 @@ def _edits(raw: str, is_known_name: Callable[[str], bool],
         edits.append((0, lead, "", "whitespace"))  # no whitespace at the very start or end
     if tail < len(raw) and tail >= lead:
         edits.append((tail, len(raw), "", "whitespace"))
-    messy = "  " in raw or "\r" in raw or " \n" in raw or "\n " in raw or "\n\n" in raw or edits
+    messy = bool(edits) or "\r" in raw or "  " in raw or _line_break_beside_space(raw)
     for match in _WHITESPACE_RUN.finditer(raw, lead, max(lead, tail)) if messy else ():
         replacement = "\n" if "\n" in match.group() else " "
         if match.group() != replacement:

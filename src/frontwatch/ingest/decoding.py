@@ -15,8 +15,24 @@ MAX_CONTROL_SHARE = 0.05
 # in a long article do not make it unreadable, random binary does.
 MAX_REPLACEMENT_SHARE = 0.01
 
+# Mixed encodings (a UTF-8 article with a windows-1252 paste in it): UTF-8 throughout, the bytes
+# that are not UTF-8 read as windows-1252, when the text holds at least this many well-formed
+# UTF-8 characters and at most this share of bytes that are not UTF-8. A legacy-encoded file has
+# (almost) no well-formed UTF-8 sequences; random bytes have far more bad ones.
+MIN_MIXED_UTF8_CHARS = 5
+MAX_MIXED_SHARE = 0.10
+_CP1252_FALLBACK = "frontwatch-cp1252-fallback"
+
 # A well-formed UTF-8 multi-byte character; latin-1 text almost never contains one by chance.
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Below this many non-ASCII bytes, windows-1252 is taken when it scores within this much of the
+# best guess (see detect_encoding; checked on short French, Spanish and German lines).
+FEW_NON_ASCII_BYTES = 64
+FEW_BYTES_CHAOS_MARGIN = 0.1
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+# Accented letters are at most this share of the letters of French, Spanish, German ... text.
+MAX_WESTERN_ACCENTED_SHARE = 0.2
+_WESTERN_PUNCTUATION = frozenset("\u00a0«»‘’‚“”„–—…•·°€£§©®™¡¿")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1b")
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
@@ -33,12 +49,14 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
-def is_binary(sample: bytes) -> bool:
-    """True when the first bytes look like a binary file rather than text."""
+def is_binary(sample: bytes, *, nul_means_binary: bool = True) -> bool:
+    """True when the first bytes look like a binary file rather than text. Record-per-line files
+    pass `nul_means_binary=False`: one stray NUL in a line must not cost the whole file (the line
+    readers drop NULs), so there only the share of control bytes counts."""
     head = sample[:BINARY_SAMPLE_BYTES]
     if not head or bom_encoding(head) == "utf-16":
         return False
-    if b"\x00" in head:
+    if nul_means_binary and b"\x00" in head:
         return True
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls / len(head) > MAX_CONTROL_SHARE
@@ -65,9 +83,14 @@ def detect_encoding(data: bytes) -> str | None:
     if best is None or best.chaos > 0.1:
         return None
     # Single-byte Latin encodings often tie (cp1250 vs cp1252 score the same on French text);
-    # prefer windows-1252, by far the most common legacy encoding of Western news pages.
+    # prefer windows-1252, by far the most common legacy encoding of Western news pages. With only
+    # a few non-ASCII bytes the scores say little (a line with "déjà" came out as Mac Central
+    # European): then windows-1252 wins unless it scores clearly worse.
+    sample = data[:200_000]
+    few = len(sample) - len(sample.translate(None, _HIGH_BYTES)) < FEW_NON_ASCII_BYTES
+    margin = FEW_BYTES_CHAOS_MARGIN if few else 0.0
     for match in matches:
-        if match.chaos == best.chaos and "cp1252" in match.could_be_from_charset:
+        if match.chaos <= best.chaos + margin and "cp1252" in match.could_be_from_charset:
             return "cp1252"
     return best.encoding
 
@@ -98,7 +121,7 @@ def sniff_stream_encoding(sample: bytes, complete: bool) -> str:
     if _damaged_utf8(sample):
         return "utf-8"
     # Lossy UTF-8 when nothing is confident: each record is then checked on its own.
-    return detect_encoding(sample) or "utf-8"
+    return detect_encoding(sample) or ("cp1252" if looks_western_legacy(sample) else "utf-8")
 
 
 def _damaged_utf8(data: bytes) -> bool:
@@ -107,6 +130,51 @@ def _damaged_utf8(data: bytes) -> bool:
     if not _UTF8_MULTIBYTE.search(data):
         return False
     return replacement_share(data.decode("utf-8", errors="replace")) < MAX_REPLACEMENT_SHARE
+
+
+def looks_western_legacy(data: bytes) -> bool:
+    """True for text in windows-1252 that charset detection was unsure of (short texts): it decodes,
+    its non-ASCII characters are letters or common punctuation, and they are a minority of its
+    letters, as accents are in Western European languages (in Cyrillic or Greek legacy encodings
+    nearly every letter is a high byte, in Central European ones some decode to symbols)."""
+    try:
+        text = data[:200_000].decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    letters = accented = 0
+    for char in text:
+        if char.isascii():
+            letters += char.isalpha()
+        elif char.isalpha():
+            letters += 1
+            accented += 1
+        elif char not in _WESTERN_PUNCTUATION:
+            return False
+    return accented > 0 and accented <= letters * MAX_WESTERN_ACCENTED_SHARE
+
+
+def _cp1252_for_bad_bytes(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start:error.end]
+    return bytes(bad).decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error(_CP1252_FALLBACK, _cp1252_for_bad_bytes)
+
+
+def _mixed_utf8(data: bytes) -> str | None:
+    """`data` decoded as UTF-8 with its non-UTF-8 bytes read as windows-1252, when it looks like
+    UTF-8 text with legacy-encoded parts (see MIN_MIXED_UTF8_CHARS); else None."""
+    utf8_chars = 0
+    for _ in _UTF8_MULTIBYTE.finditer(data):
+        utf8_chars += 1
+        if utf8_chars >= MIN_MIXED_UTF8_CHARS:
+            break
+    else:
+        return None
+    if replacement_share(data.decode("utf-8", errors="replace")) > MAX_MIXED_SHARE:
+        return None
+    return data.decode("utf-8", errors=_CP1252_FALLBACK)
 
 
 def decode_document(data: bytes, source: str, declared: str | None = None) -> str:
@@ -124,7 +192,10 @@ def decode_document(data: bytes, source: str, declared: str | None = None) -> st
         pass
     if _damaged_utf8(data):
         return _lossy_decode(data, "utf-8", source)
-    for encoding in (declared, detect_encoding(data)):
+    mixed = _mixed_utf8(data)
+    if mixed is not None:
+        return _check_empty(mixed, source)
+    for encoding in (declared, detect_encoding(data), "cp1252" if looks_western_legacy(data) else None):
         if encoding:
             try:
                 return _check_empty(data.decode(encoding), source)

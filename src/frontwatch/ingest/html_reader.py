@@ -27,6 +27,10 @@ _BLOCK_TAGS = (
     "blockquote", "pre", "figure", "figcaption", "form", "hr", "address",
 )
 _SPACES = re.compile(r"[^\S\n]+")
+# Characters XML (hence lxml) cannot hold in a text node.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# libxml2's nesting limit with XML_PARSE_HUGE (lxml's huge_tree); 256 without it.
+_HUGE_DEPTH = 2048
 
 
 def read_html(html: str, source: str) -> SourceDocument:
@@ -34,6 +38,11 @@ def read_html(html: str, source: str) -> SourceDocument:
     tree = trafilatura.load_html(html)
     if tree is None:
         raise InputError(source, NO_TEXT)
+    for element in list(tree.iter("template", "noscript")):
+        # Markup a browser running scripts never shows ("enable JavaScript" notices, inert templates);
+        # trafilatura may keep its text. (Scripts stay until extraction: trafilatura reads the page's
+        # JSON-LD metadata from them and drops them itself.)
+        element.drop_tree()
     try:
         # include_comments=False: reader comments are not the article. bare_extraction copies
         # the tree it is given, so `tree` stays intact for the fallback below.
@@ -47,7 +56,7 @@ def read_html(html: str, source: str) -> SourceDocument:
     if not text:
         text = body_text(tree)
     if not text:
-        raise InputError(source, NO_TEXT)
+        text = _deep_body_text(html, source)
     text = _drop_title_line(text, title)
     published = normalise_date(_attribute(extracted, "date") or "") or find_published_date(text)
     return SourceDocument(
@@ -75,6 +84,27 @@ def body_text(tree: Any) -> str:
     text = _SPACES.sub(" ", body.text_content())
     lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _deep_body_text(html: str, source: str) -> str:
+    """The <body> text of a page nested deeper than libxml2's default limit (256 levels), which
+    cuts the rest of the page off; or InputError, saying so when even the raised limit is hit."""
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True)
+    try:
+        # lxml keeps control characters from a string in the tree but refuses them when text is set
+        # (body_text does), as trafilatura's loader does not: drop them first.
+        tree = lxml.html.document_fromstring(_NOT_XML.sub("", html), parser=parser)
+    except Exception:  # noqa: BLE001 - lxml raises ParserError (or ValueError) on an empty document
+        tree = None
+    text = body_text(tree) if tree is not None else ""
+    if text:
+        return text
+    if any("Excessive depth" in entry.message for entry in parser.error_log):
+        raise InputError(source, NO_TEXT, "its elements nest deeper than the HTML parser's limit of "
+                         f"{_HUGE_DEPTH} levels; the text inside them cannot be read")
+    raise InputError(source, NO_TEXT)
 
 
 def _metadata_only(tree: Any) -> Any:

@@ -44,6 +44,8 @@ KINDS: dict[str, str] = {
     ".csv": "csv",
     ".tsv": "tsv",
 }
+# Compressed files are reported, by name or inside a directory, not read (see unsupported_reason).
+COMPRESSED = frozenset({".gz", ".tgz", ".bz2", ".xz", ".zst", ".zip", ".7z", ".rar", ".tar", ".lz4", ".z"})
 # Bytes read up front to sniff binary content, the encoding, and what stdin holds.
 SNIFF_BYTES = 65536
 # Markdown front matter (--- ... ---) is only looked for this far into the file.
@@ -74,9 +76,7 @@ def iter_sources(
             continue
         kind = kind_of(path)
         if kind is None:
-            suffix = PurePath(path).suffix or "(no extension)"
-            reason = f"unsupported file type {suffix} (supported: {', '.join(KINDS)})"
-            yield Skipped(source=path, reason=reason)
+            yield Skipped(source=display_name(path), reason=unsupported_reason(path))
             continue
         yield from _read_file(path, kind, max_doc_bytes)
 
@@ -84,6 +84,27 @@ def iter_sources(
 def kind_of(path: str) -> str | None:
     """The reader kind for a file name, from its extension; None when unsupported."""
     return KINDS.get(PurePath(path).suffix.lower())
+
+
+def unsupported_reason(path: str) -> str:
+    """The Skipped reason for a file given by name whose kind no reader handles."""
+    suffix = PurePath(path).suffix.lower()
+    if suffix in COMPRESSED:
+        # Not read on purpose: a small archive can expand to gigabytes (a "zip bomb"), and what it
+        # holds has no extension to choose a reader by. Decompressing is the user's call.
+        return f"compressed file ({suffix}) not supported: decompress it first and pass the files inside"
+    shown = suffix or "(no extension)"
+    return f"unsupported file type {shown} (supported: {', '.join(KINDS)})"
+
+
+def display_name(path: str) -> str:
+    """`path` as shown in records and messages: bytes that are not UTF-8 in a file name (which
+    Python keeps as lone surrogates) are written as \\xNN escapes, so the name can be printed and stored."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def _walk(
@@ -98,10 +119,11 @@ def _walk(
     key = (info.st_dev, info.st_ino)
     if key in ancestors:
         real = os.path.realpath(directory)
-        yield Skipped(source=directory, reason=f"symlink loop: leads back to {real}, already being read")
+        yield Skipped(source=display_name(directory),
+                      reason=f"symlink loop: leads back to {display_name(real)}, already being read")
         return
     if key in visited:
-        yield Skipped(source=directory, reason="directory already read through another path")
+        yield Skipped(source=display_name(directory), reason="directory already read through another path")
         return
     visited.add(key)
     try:
@@ -129,28 +151,32 @@ def _walk(
         kind = kind_of(entry.name)
         if kind is not None:
             yield from _read_file(entry.path, kind, max_doc_bytes)
+        elif PurePath(entry.name).suffix.lower() in COMPRESSED:
+            # Other files are not articles, but an archive may well hold some: say it was not read.
+            yield Skipped(source=display_name(entry.path), reason=unsupported_reason(entry.name))
 
 
 def _read_file(path: str, kind: str, max_doc_bytes: int) -> Iterator[Record]:
+    source = display_name(path)
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            yield Skipped(source=path, reason="not a regular file")
+            yield Skipped(source=source, reason=_not_regular_reason(info.st_mode))
             return
         if kind in ("jsonl", "csv", "tsv"):
             with open(path, "rb") as handle:
-                yield from _read_lines(handle, path, kind, max_doc_bytes)
+                yield from _read_lines(handle, source, kind, max_doc_bytes)
             return
         # Checked before reading: a 5 GB log named .txt is refused without touching its bytes.
         if info.st_size > max_doc_bytes:
-            yield Skipped(source=path, reason=size_reason("file", info.st_size, max_doc_bytes))
+            yield Skipped(source=source, reason=size_reason("file", info.st_size, max_doc_bytes))
             return
         with open(path, "rb") as handle:
             data = handle.read(max_doc_bytes + 1)
         if len(data) > max_doc_bytes:  # the file grew since stat
-            yield Skipped(source=path, reason=size_reason("file", len(data), max_doc_bytes))
+            yield Skipped(source=source, reason=size_reason("file", len(data), max_doc_bytes))
             return
-        yield _document(data, path, kind)
+        yield _document(data, source, kind)
     except OSError as error:
         yield _os_skipped(path, error)
 
@@ -182,7 +208,7 @@ def _read_lines(
     if not sample.strip():
         yield Skipped(source=source, reason="empty")
         return
-    if is_binary(sample):
+    if is_binary(sample, nul_means_binary=False):
         yield Skipped(source=source, reason="binary file")
         return
     encoding = sniff_stream_encoding(sample, complete=len(sample) < SNIFF_BYTES)
@@ -274,4 +300,10 @@ def _read_up_to(stream: IO[bytes], count: int) -> bytes:
 
 def _os_skipped(path: str, error: OSError) -> Skipped:
     reason = error.strerror or str(error)
-    return Skipped(source=path, reason=f"cannot read: {reason}")
+    return Skipped(source=display_name(path), reason=f"cannot read: {reason}")
+
+
+def _not_regular_reason(mode: int) -> str:
+    # Opening a FIFO would block until something writes to it; devices and sockets are not articles.
+    kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+    return f"not a regular file ({kind})"

@@ -47,6 +47,9 @@ class Sentence(NamedTuple):
     end: int
 
 
+_new_tuple = tuple.__new__  # `_new_tuple(Sentence, (start, end))`: a sentence without the Python-level __new__
+
+
 def segment(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
     """Sentences of text[start:end] as (start, end) offsets, whitespace trimmed."""
     end = len(text) if end is None else end
@@ -61,7 +64,7 @@ def segment(text: str, start: int = 0, end: int | None = None) -> list[Sentence]
         elif match.start(1) != -1 and _abbreviation_before(text, max(position, stop - _WORD_REACH), stop):
             continue
         else:  # ends at the punctuation
-            sentences.append(Sentence(position, match.start(2)))
+            sentences.append(_new_tuple(Sentence, (position, match.start(2))))
         position = match.end()
     _append(sentences, text, position, end)
     return sentences
@@ -83,4 +86,4 @@ def _append(sentences: list[Sentence], text: str, start: int, end: int) -> None:
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
-        sentences.append(Sentence(start, end))
+        sentences.append(_new_tuple(Sentence, (start, end)))

@@ -159,7 +159,19 @@ def iter_delimited(
             if row_size > max_doc_bytes:
                 yield Skipped(source=where, reason=size_reason("row", row_size, max_doc_bytes))
                 continue
-        yield _to_record(dict(zip(columns, row, strict=False)), where)
+        if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns):]):
+            # Cells past the header are most often an unquoted comma in the text: reading on would
+            # cut the article there, or shift it into the wrong column.
+            yield Skipped(source=where, reason=f"the row has {len(row)} cells but the header {len(columns)} "
+                          f"(a field holding a {_delimiter_name(delimiter)} must be quoted)")
+            continue
+        record = _to_record(dict(zip(columns, row, strict=False)), where)
+        if isinstance(record, Skipped) and len(row) < len(columns):
+            last_line = reader.line_num
+            hint = f", or a quote left open on line {start} runs to line {last_line}" if last_line > start else ""
+            record = Skipped(source=where, reason=f"{record.reason}: the row has {len(row)} cells but the header "
+                             f"{len(columns)} (a missing {_delimiter_name(delimiter)}{hint})")
+        yield record
 
 
 def bounded_lines(lines: IO[str], max_bytes: int) -> Iterator[tuple[int, str | None, int]]:
@@ -253,6 +265,10 @@ def _lowered(value: dict[str, object]) -> dict[str, object]:
     for key, item in value.items():
         lowered.setdefault(key.lower(), item)
     return lowered
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else "comma"
 
 
 def _json_kind(value: object) -> str:

@@ -122,8 +122,13 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection for reading (one transaction, rolled back at the end)."""
+        """A connection for reading (one transaction, rolled back at the end). Every query in
+        it sees the same snapshot: a document and its records read while an ingest replaces
+        them come from one version (SQLite's WAL gives this; PostgreSQL needs REPEATABLE READ,
+        which never fails a read-only transaction)."""
         with self.engine.connect() as connection:
+            if self.backend == "postgresql":
+                connection.execution_options(isolation_level="REPEATABLE READ")
             yield connection
 
     @contextmanager

@@ -27,7 +27,7 @@ from frontwatch.records import (
     SourceDocument,
 )
 from frontwatch.store import rows
-from frontwatch.store.schema import documents, events, ingest_runs, mentions, quotes
+from frontwatch.store.schema import documents, events, feed_items, fetched_urls, ingest_runs, mentions, quotes
 
 # Rows fetched per round trip when streaming.
 STREAM_BATCH = 500
@@ -343,12 +343,20 @@ class DocumentListing:
     language: str | None
     source: str
     characters: int
+    duplicate_of: str | None = None  # the original this document is a near-copy of
+    copies: int = 0  # stored near-copies of this document
+
+
+_copies = documents.alias("copies")
 
 
 def _documents_query(text: str | None, entity_ids: Collection[str] | None) -> Select[Any]:
+    copies = (select(func.count()).select_from(_copies).where(_copies.c.duplicate_of == documents.c.doc_id)
+              .correlate(documents).scalar_subquery())
     query = select(documents.c.doc_id, documents.c.title, documents.c.outlet, documents.c.url,
                    documents.c.published, documents.c.language, documents.c.source,
-                   func.length(documents.c.text).label("characters"))
+                   func.length(documents.c.text).label("characters"), documents.c.duplicate_of,
+                   copies.label("copies"))
     conditions = []
     if text:
         conditions += [documents.c.title.icontains(text, autoescape=True),
@@ -409,6 +417,7 @@ def change_marker(connection: Connection) -> tuple[int, int, str]:
 
 
 def counts(connection: Connection) -> dict[str, int]:
-    """Rows per table: documents, mentions, events, quotes, ingest_runs."""
+    """Rows per table: documents, mentions, events, quotes, ingest_runs, and the live-source
+    state (fetched_urls, feed_items)."""
     return {table.name: int(connection.execute(select(func.count()).select_from(table)).scalar_one())
-            for table in (documents, mentions, events, quotes, ingest_runs)}
+            for table in (documents, mentions, events, quotes, ingest_runs, fetched_urls, feed_items)}

@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -98,6 +99,20 @@ documents = Table(
     Column("kb_digest", String(64)),                  # the KB the records were made with
     Column("ingest_run_id", RowId, ForeignKey("ingest_runs.id", ondelete="SET NULL")),
     Column("stored_at", DateTime(timezone=True), nullable=False),
+    # near-duplicates (store/duplicates.py): the doc_id of the cluster's original on a copy
+    Column("duplicate_of", Text, index=True),
+    Column("duplicate_similarity", Float),
+)
+
+# A document's MinHash signature: the LSH index of near-duplicates is rebuilt from these.
+document_minhashes = Table(
+    "document_minhashes", metadata,
+    Column("document_id", RowId, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("num_perm", Integer, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("scheme", String(16), nullable=False),  # datasketch's hashing scheme ("affine32")
+    Column("shingles", Integer, nullable=False),  # distinct word 3-grams of the text
+    Column("hashvalues", LargeBinary, nullable=False),  # num_perm unsigned 32-bit, little-endian
 )
 
 mentions = Table(
@@ -202,7 +217,15 @@ fused_documents = Table(
     Column("document_id", RowId, primary_key=True, autoincrement=False),  # documents.id
     Column("doc_id", Text, nullable=False),
     Column("stored_at", DateTime(timezone=True), nullable=False),  # the version fused (documents.stored_at)
+    Column("duplicate_of", Text),                     # documents.duplicate_of when fused (a change re-fuses it)
+    Column("original_stored_at", DateTime(timezone=True)),  # that original's version (a change re-fuses it)
     Column("fused_at", DateTime(timezone=True), nullable=False),
+)
+
+fused_settings = Table(
+    "fused_settings", metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", Text, nullable=False),            # "sources": digest of the source registry fused with
 )
 
 fused_incidents = Table(
@@ -237,6 +260,7 @@ fused_events = Table(
     Column("cell", Integer, nullable=False),
     Column("actor1_id", Text),
     Column("outlet", Text),
+    Column("url", Text),                               # its document's (outlet tier by domain)
     Column("published", Text),
     Column("sort_key", Json, nullable=False),
     Column("record", Json, nullable=False),            # the EventRecord
@@ -279,4 +303,36 @@ fused_contradictions = Table(
 )
 
 FUSED_TABLES = (fused_contradictions, control_periods, control_places, fused_events, fused_incidents,
-                fused_documents)
+                fused_settings, fused_documents)
+
+# ---------------------------------------------------------------- live sources (revision 0002)
+# What `frontwatch ingest URL` and `frontwatch watch` remember between runs. URLs are keyed by
+# their SHA-256 (`url_key`, `feed_key`, `item_key`): PostgreSQL cannot index very long values.
+
+fetched_urls = Table(
+    "fetched_urls", metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("url_key", String(64), nullable=False, unique=True),
+    Column("url", Text, nullable=False),
+    Column("etag", Text),                               # validators for the next conditional GET
+    Column("last_modified", Text),
+    Column("status", Integer),                         # HTTP status of the last fetch; null: no response
+    Column("error", Text),                             # why the last fetch failed, null when it did not
+    Column("fetched_at", DateTime(timezone=True), nullable=False),   # a feed's last poll
+)
+
+feed_items = Table(
+    "feed_items", metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("feed_key", String(64), nullable=False),
+    Column("item_key", String(64), nullable=False),
+    Column("item_id", Text, nullable=False),           # the item's guid, else its link
+    Column("url", Text),
+    Column("doc_id", Text),                            # the stored document, once stored
+    Column("status", String(16), nullable=False),      # stored | failed
+    Column("reason", Text),                            # why it failed
+    Column("attempts", Integer, nullable=False, server_default="1"),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("last_attempt_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("feed_key", "item_key"),
+)

@@ -57,6 +57,8 @@ class DocumentSummary(BaseModel):
     language: str | None
     source: str
     characters: int
+    duplicate_of: str | None = None  # the original this document is a near-copy of
+    copies: int = 0  # stored near-copies of this document
 
 
 class Situation(BaseModel):

@@ -18,7 +18,7 @@ from frontwatch import __version__
 from frontwatch.store.repository import count_documents, list_documents
 from frontwatch.web import queries
 from frontwatch.web.palette import SIDE_COLOURS, UNKNOWN_COLOUR, side_class, side_css
-from frontwatch.web.security import authorize_write
+from frontwatch.web.security import authorize_write, credentials_valid
 from frontwatch.web.settings import MAX_PAGE
 from frontwatch.web.state import AppState, app_state, not_found
 from frontwatch.web.uploads import PastedArticle, Upload, UploadedFile, store_upload
@@ -133,7 +133,8 @@ def search_page(request: Request, state: State,
 
 @router.get("/upload", response_class=HTMLResponse)
 def upload_form(request: Request, state: State) -> HTMLResponse:
-    return render(request, "upload.html", settings=state.settings, result=None, error=None)
+    return render(request, "upload.html", settings=state.settings, signed_in=credentials_valid(state.settings, request),
+                  result=None, error=None)
 
 
 @router.post("/upload", response_class=HTMLResponse)
@@ -142,21 +143,23 @@ async def upload_submit(request: Request, state: State) -> HTMLResponse:
     form = await request.form(max_files=settings.max_upload_files, max_fields=20)
     token = form.get("token")
     authorize_write(request, settings, token if isinstance(token, str) else None)
+    signed_in = credentials_valid(settings, request)
     uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile) and item.filename]
     fields = {name: value if isinstance(value := form.get(name), str) else ""
               for name in ("text", "title", "outlet", "url", "published")}
     try:
         published = date.fromisoformat(fields["published"]) if fields["published"] else None
     except ValueError:
-        return render(request, "upload.html", 422, settings=settings, result=None,
+        return render(request, "upload.html", 422, settings=settings, signed_in=signed_in, result=None,
                       error=f"published {fields['published']!r} is not a date (YYYY-MM-DD)")
     upload = Upload([UploadedFile(item.filename or "upload", await item.read()) for item in uploads],
                     PastedArticle(fields["text"], fields["title"], fields["outlet"], fields["url"], published))
     if not upload:
-        return render(request, "upload.html", 422, settings=settings, result=None,
+        return render(request, "upload.html", 422, settings=settings, signed_in=signed_in, result=None,
                       error="nothing to store: choose files or paste a text")
     result = await run_in_threadpool(store_upload, upload, state.database, state.kb, settings.max_doc_bytes)
     return render(request, "upload.html", 201 if result.stored or result.replaced else 200, settings=settings,
+                  signed_in=signed_in,
                   result=result, error=None)
 
 

@@ -14,6 +14,7 @@ from frontwatch.kb.fold import fold_name
 from frontwatch.kb.index import PLACE, KnowledgeBase
 from frontwatch.records import ContradictionRecord, DocumentRecord, IncidentRecord, Location, QuoteRecord
 from frontwatch.store.db import Database
+from frontwatch.store.duplicates import copies_of, original_of
 from frontwatch.store.repository import (
     BoundingBox,
     DocumentListing,
@@ -128,6 +129,8 @@ class DocumentText(BaseModel):
 
     document: DocumentRecord
     spans: list[Span]
+    duplicate_of: str | None = None  # the original this document is a near-copy of
+    copies: list[str] = []  # doc ids of the stored near-copies of this document
 
 
 @dataclass
@@ -153,6 +156,8 @@ def document_text(database: Database, view: PictureView, doc_id: str,
             return None
         events = events_of(connection, doc_id)
         quotes = quotes_of(connection, doc_id)
+        copies = [copy for copy, _ in copies_of(connection, doc_id)]
+        original = original_of(connection, doc_id)
     spans = [Span(start=x.start, end=x.end, kind="excluded", label=f"excluded: {x.reason.replace('_', ' ')}")
              for x in document.excluded]
     if focus is not None:
@@ -167,8 +172,8 @@ def document_text(database: Database, view: PictureView, doc_id: str,
         spans += [Span(start=q.start, end=q.end, kind="quote",
                        label=f"quote: {q.speaker.name if q.speaker else 'unknown speaker'}") for q in quotes]
     spans.sort(key=lambda s: (s.start, -s.end))
-    return DocumentView(DocumentText(document=document, spans=spans), segments(document.text, spans), quotes,
-                        view.contradictions_by_doc.get(doc_id, []))
+    text = DocumentText(document=document, spans=spans, duplicate_of=original, copies=copies)
+    return DocumentView(text, segments(document.text, spans), quotes, view.contradictions_by_doc.get(doc_id, []))
 
 
 # ---------------------------------------------------------------- search

@@ -2,7 +2,7 @@
 control per place, contradictions (docs/fusion.md, "Incremental fusion").
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-23
 
 Written out in full (not imported from schema.py), like 0001.
@@ -15,7 +15,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0004"
-down_revision = "0001"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -29,8 +29,16 @@ def upgrade() -> None:
         sa.Column("document_id", RowId, autoincrement=False),
         sa.Column("doc_id", sa.Text, nullable=False),
         sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("duplicate_of", sa.Text),
+        sa.Column("original_stored_at", sa.DateTime(timezone=True)),
         sa.Column("fused_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("document_id", name="pk_fused_documents"),
+    )
+    op.create_table(
+        "fused_settings",
+        sa.Column("name", sa.Text),
+        sa.Column("value", sa.Text, nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_fused_settings"),
     )
     op.create_table(
         "fused_incidents",
@@ -64,6 +72,7 @@ def upgrade() -> None:
         sa.Column("cell", sa.Integer, nullable=False),
         sa.Column("actor1_id", sa.Text),
         sa.Column("outlet", sa.Text),
+        sa.Column("url", sa.Text),
         sa.Column("published", sa.Text),
         sa.Column("sort_key", Json, nullable=False),
         sa.Column("record", Json, nullable=False),
@@ -115,5 +124,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in ("fused_contradictions", "control_periods", "control_places", "fused_events", "fused_incidents",
-                  "fused_documents"):
+                  "fused_settings", "fused_documents"):
         op.drop_table(table)
