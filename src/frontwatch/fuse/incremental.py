@@ -129,12 +129,6 @@ def fuse(database: Database, kb: KnowledgeBase, *, rebuild: bool = False, batch_
     return summary
 
 
-def fused_sources(database: Database) -> str | None:
-    """The digest of the source registry the fused state was made with (None: nothing fused yet)."""
-    with database.read() as connection:
-        return read_setting(connection, SOURCES_SETTING)
-
-
 def _lock(database: Database, connection: Connection) -> None:
     # SQLite: the write transaction began IMMEDIATE and holds the only write lock already.
     if database.backend == "postgresql":
