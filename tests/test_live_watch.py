@@ -78,6 +78,7 @@ def test_watch_once_ingests_a_50_item_feed_and_a_second_run_nothing(
                          ("/news/empty.html", "empty")):
         assert f"skipped {web.url(path)}: {reason}" in first.stderr
     assert "feed of 50 items, 47 new, 0 unchanged, 0 seen before, 3 failed" in first.stderr
+    assert "fused 47 documents" in first.stderr  # each round's documents are fused, as by ingest
 
     good = [item for item in feed.items if not item.guid.startswith("urn:broken")]
     with open_database(db) as database, database.read() as connection:
@@ -95,7 +96,7 @@ def test_watch_once_ingests_a_50_item_feed_and_a_second_run_nothing(
 
     second = frontwatch("watch", str(feeds_file), "--db", db, "--once")
     assert second.returncode == 0, second.stderr
-    assert "skipped 0," in second.stderr and "stored 0 new" in second.stderr
+    assert "skipped 0," in second.stderr and "stored 0 new" in second.stderr and "fused" not in second.stderr
     if etag:
         assert "not modified since the last fetch (HTTP 304)" in second.stderr
     else:

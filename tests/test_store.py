@@ -54,7 +54,7 @@ def test_migrations_create_exactly_the_schema_the_code_describes(database: Datab
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    assert current_revision(database) == head_revision() == "0003"
+    assert current_revision(database) == head_revision() == "0004"
     with database.read() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []

@@ -155,12 +155,12 @@ def test_a_lone_surrogate_in_a_field_is_stored_as_a_replacement_character(tmp_pa
 
 def test_db_upgrade_and_info(inbox: Path, db_url: str) -> None:
     upgraded = frontwatch("db", "upgrade", "--db", db_url)
-    assert upgraded.returncode == 0 and "schema 0003 (current)" in upgraded.stdout
+    assert upgraded.returncode == 0 and "schema 0004 (current)" in upgraded.stdout
     frontwatch("ingest", str(inbox), "--db", db_url)
     info = frontwatch("db", "info", "--db", db_url)
     assert info.returncode == 0, info.stderr
     lines = info.stdout.splitlines()
-    assert "schema: 0003 (current)" in lines and "documents: 3" in lines
+    assert "schema: 0004 (current)" in lines and "documents: 3" in lines
     assert any(re.fullmatch(r"mentions: [1-9]\d*", line) for line in lines)
     assert any(line.startswith("last ingest: run 1 finished") and "3 stored" in line for line in lines)
     assert "secret" not in info.stdout

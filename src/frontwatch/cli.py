@@ -122,11 +122,14 @@ def extract(
     _report(summary, interrupted)
 
 
-def _report(summary, interrupted: bool) -> None:  # type: ignore[no-untyped-def]
-    """Print the summary; exit 130 when interrupted, 1 when anything was skipped, else 0."""
+def _report(summary, interrupted: bool, after: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Print the summary (and `after`, e.g. what fusion did); exit 130 when interrupted, 1 when
+    anything was skipped, else 0."""
     for line in summary.details():
         typer.echo(line, err=True)
     typer.echo(summary.line(), err=True)
+    if after:
+        typer.echo(after, err=True)
     if interrupted:
         typer.echo("frontwatch: interrupted: the records above are complete documents; run again to finish",
                    err=True)
@@ -169,8 +172,12 @@ def ingest(
     engine: EngineOption = "local",
     workers: WorkersOption = None,
     ordered: OrderedOption = True,
+    fuse_after: Annotated[bool, typer.Option(
+        "--fuse/--no-fuse", help="Fold the new documents into the fused picture afterwards (default) "
+                                 "or leave that to `frontwatch fuse`.")] = True,
 ) -> None:
-    """Read articles and store their document, mention, event and quote records in the database."""
+    """Read articles and store their document, mention, event and quote records in the database,
+    then fuse the new documents into the situation picture."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from frontwatch.engines.local import progress
@@ -210,12 +217,21 @@ def ingest(
             interrupted = True
         for result in reader.results if reader else []:
             typer.echo(f"  {result.line()}", err=True)
+        fused = None
+        if fuse_after and failure is None and not interrupted:
+            from frontwatch.fuse.incremental import fuse as fuse_documents
+
+            try:
+                fused = fuse_documents(database, knowledge if knowledge is not None else _load_kb(kb))
+            except SQLAlchemyError as exc:
+                failure = (f"database {database.display_url} failed during fusion (the stored documents stay; "
+                           f"run `frontwatch fuse`): {getattr(exc, 'orig', None) or exc}")
     if failure:
         for line in summary.details():
             typer.echo(line, err=True)
         typer.echo(summary.line(), err=True)
         _fail(failure)
-    _report(summary, interrupted)
+    _report(summary, interrupted, fused.line() if fused is not None else None)
 
 
 def _ingest_ray(paths: list[str], db: str | None, kb: list[Path] | None, force: bool, workers: int | None,
@@ -230,6 +246,37 @@ def _ingest_ray(paths: list[str], db: str | None, kb: list[Path] | None, force: 
     except FrontwatchError as exc:
         _fail(str(exc))
     _report(summary, False)
+
+
+@app.command()
+def fuse(
+    db: DbOption = None,
+    kb: KbOption = None,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="Forget the fused state and fuse every stored document again (one transaction).")] = False,
+    batch: Annotated[int, typer.Option(min=1, help="Documents fused per transaction.")] = 1000,
+) -> None:
+    """Fold stored documents not fused yet (new, replaced or removed) into the fused picture.
+
+    `ingest` does this at its end; run it after `ingest --no-fuse`, after a killed run, or with
+    --rebuild after a KB change."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from frontwatch.fuse.incremental import fuse as fuse_documents
+    from frontwatch.store import open_database
+
+    try:
+        knowledge = _load_kb(kb)
+        database = open_database(db)
+    except FrontwatchError as exc:
+        _fail(str(exc))
+    with database:
+        try:
+            summary = fuse_documents(database, knowledge, rebuild=rebuild, batch_documents=batch)
+        except SQLAlchemyError as exc:
+            _fail(f"database {database.display_url} failed during fusion (committed batches stay; run again): "
+                  f"{getattr(exc, 'orig', None) or exc}")
+    typer.echo(summary.line(), err=True)
 
 
 def _is_url(value: str) -> bool:
@@ -264,8 +311,12 @@ def watch(
     interval: Annotated[str | None, typer.Option(
         help="Default time between polls of a feed without its own interval (seconds, or 30m, 2h); "
              "default: the file's `interval`, else 15m.")] = None,
+    fuse_after: Annotated[bool, typer.Option(
+        "--fuse/--no-fuse", help="Fold each round's new documents into the fused picture (default) "
+                                 "or leave that to `frontwatch fuse`.")] = True,
 ) -> None:
-    """Poll RSS/Atom feeds on a schedule and ingest their new items; resumable after a restart."""
+    """Poll RSS/Atom feeds on a schedule and ingest their new items, fusing each round's new
+    documents into the situation picture; resumable after a restart."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from frontwatch.live.fetch import Fetcher
@@ -284,7 +335,7 @@ def watch(
         _fail(str(exc))
     report(f"frontwatch: watching {len(feeds)} feed{'s' * (len(feeds) != 1)} into {database.display_url}")
     with database, Fetcher() as fetcher:
-        watcher = Watcher(database, knowledge, feeds, fetcher, report)
+        watcher = Watcher(database, knowledge, feeds, fetcher, report, fuse=fuse_after)
         try:
             with stop_on_signals(watcher.stop, report):
                 result = watcher.run(once=once)

@@ -1,8 +1,9 @@
 """Fusion across documents: incidents, control, contradictions and corridors.
 
 Works on records (from the store or from `frontwatch extract` JSONL), never on raw text:
-`build_picture(events, documents, kb)` is the one entry point the CLI, the briefing and
-the web layer call.
+`build_picture(events, documents, kb)` fuses from scratch; `incremental.fuse` keeps the
+same picture in the database up to date as documents are stored, and `stored.stored_picture`
+(what the CLI, the briefing and the web layer call) reads it.
 """
 
 from __future__ import annotations

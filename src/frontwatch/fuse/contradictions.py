@@ -17,7 +17,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from frontwatch.fuse.control import ControlBuilder, _Claim
+from frontwatch.fuse.control import ControlBuilder, _Claim, _PlaceFacts
 from frontwatch.fuse.incidents import DocumentInfo, date_interval, dates_compatible
 from frontwatch.fuse.words import fusion_words
 from frontwatch.records import Citation, Claim, ContradictionRecord, EventRecord
@@ -32,27 +32,29 @@ def _contradiction_id(kind: str, subject: str, claims: list[Claim]) -> str:
 
 def control_contradictions(builder: ControlBuilder) -> list[ContradictionRecord]:
     """Places that two documents give to different sides at the same time."""
-    found: list[ContradictionRecord] = []
-    for facts in builder.places.values():
-        transfers = [c for c in facts.claims if c.basis == "transfer" and c.incident is not None]
-        conflicting: dict[int, _Claim] = {}
-        for i, a in enumerate(transfers):
-            for b in transfers[i + 1:]:
-                if a.controller == b.controller or not _same_time(a, b):
-                    continue
-                docs_a = {s.doc_id for s in a.incident.sources} if a.incident else set()
-                docs_b = {s.doc_id for s in b.incident.sources} if b.incident else set()
-                if docs_a & docs_b or docs_a == docs_b:
-                    continue
-                conflicting[id(a)] = a
-                conflicting[id(b)] = b
-        if not conflicting:
-            continue
-        claims = [claim for c in conflicting.values() for claim in _control_claims(c)]
-        found.append(ContradictionRecord(
-            contradiction_id=_contradiction_id("control", facts.place.entity_id, claims), kind="control",
-            subject_id=facts.place.entity_id, subject=facts.place.name, claims=claims))
-    return found
+    return [found for facts in builder.places.values() if (found := place_contradiction(facts)) is not None]
+
+
+def place_contradiction(facts: _PlaceFacts) -> ContradictionRecord | None:
+    """The control contradiction about one place, if two documents disagree on who holds it."""
+    transfers = [c for c in facts.claims if c.basis == "transfer" and c.incident is not None]
+    conflicting: dict[int, _Claim] = {}
+    for i, a in enumerate(transfers):
+        for b in transfers[i + 1:]:
+            if a.controller == b.controller or not _same_time(a, b):
+                continue
+            docs_a = {s.doc_id for s in a.incident.sources} if a.incident else set()
+            docs_b = {s.doc_id for s in b.incident.sources} if b.incident else set()
+            if docs_a & docs_b or docs_a == docs_b:
+                continue
+            conflicting[id(a)] = a
+            conflicting[id(b)] = b
+    if not conflicting:
+        return None
+    claims = [claim for c in conflicting.values() for claim in _control_claims(c)]
+    return ContradictionRecord(
+        contradiction_id=_contradiction_id("control", facts.place.entity_id, claims), kind="control",
+        subject_id=facts.place.entity_id, subject=facts.place.name, claims=claims)
 
 
 def _same_time(a: _Claim, b: _Claim) -> bool:

@@ -103,10 +103,15 @@ def is_siege(incident: IncidentRecord) -> bool:
 class ControlBuilder:
     """Collects the evidence per place from fused incidents, then answers as of a date."""
 
-    def __init__(self, incidents: Iterable[IncidentRecord], kb: KnowledgeBase | None = None) -> None:
+    def __init__(self, incidents: Iterable[IncidentRecord], kb: KnowledgeBase | None = None, *,
+                 latest: date | None = None) -> None:
+        """`latest` stands in for the newest claim date when the incidents given are a part of
+        the picture (incremental fusion: one place and its region), so ages are counted from
+        the same day as in the whole picture."""
         self.kb = kb
         self.places: dict[str, _PlaceFacts] = {}
         self._regions: dict[tuple[str, str], list[_Claim]] | None = None
+        self._latest = latest
         for incident in incidents:
             if incident.modality not in FACTS:
                 continue
@@ -127,6 +132,23 @@ class ControlBuilder:
         return Location(entity_id=place.entity_id, name=place.name, geonames_id=place.geonames_id, lat=place.lat,
                         lon=place.lon, country=place.country or None, admin1=place.admin1, feature=place.feature,
                         precision=place.precision)  # type: ignore[arg-type]
+
+    def fact_location(self, incident: IncidentRecord) -> Location | None:
+        """The place an incident is evidence about (None: it says nothing about control)."""
+        if incident.modality not in FACTS:
+            return None
+        change = incident.control_change
+        if change is not None and change.new_controller:
+            return self.location(change.place, incident.location)
+        location = incident.location
+        if location is None or location.feature == "COUNTRY":
+            return None
+        if incident.event_type in CONTESTING_TYPES:
+            return location
+        if incident.plover.type == "MOBILIZE" and incident.actor1 is not None and incident.actor1.side and \
+                incident.actor1.side != "civilian":
+            return location
+        return None
 
     def _add(self, incident: IncidentRecord) -> None:
         start, precision = claim_start(incident)
@@ -170,6 +192,16 @@ class ControlBuilder:
         return self._place_periods(facts, as_of)
 
     def _place_periods(self, facts: _PlaceFacts, as_of: date | None) -> list[ControlPeriod]:
+        periods, strengths = self.unaged_periods(facts, as_of)
+        reference = as_of or self._latest_date()
+        for period, (base, newest) in zip(periods, strengths, strict=True):
+            period.confidence = aged_confidence(base, newest, reference, period.basis)
+        return periods
+
+    def unaged_periods(self, facts: _PlaceFacts, as_of: date | None = None
+                       ) -> tuple[list[ControlPeriod], list[tuple[float, date | None]]]:
+        """A place's periods before their evidence is discounted for age, each with its base
+        strength and newest claim date (None: undated), for `aged_confidence`."""
         if self._regions is None:
             self._regions = self._region_claims()
         claims = [c for c in facts.claims if _visible(c.start, as_of)]
@@ -178,7 +210,7 @@ class ControlBuilder:
             capital = self._capital_claim(facts.place)
             if capital is not None:
                 claims = [capital]
-        return self._periods(facts, claims, as_of or self._latest_date(), as_of)
+        return self._periods(facts, claims, as_of)
 
     def situation(self, as_of: date | None = None) -> list[ControlPeriod]:
         """The period in force for every place with evidence, as of a date (default: now)."""
@@ -186,6 +218,8 @@ class ControlBuilder:
                       key=lambda p: (p.place.country or "", p.place.name))
 
     def _latest_date(self) -> date | None:
+        if self._latest is not None:
+            return self._latest
         dates = [c.start for f in self.places.values() for c in f.claims if c.start != _UNDATED]
         return max(dates, default=None)
 
@@ -215,8 +249,8 @@ class ControlBuilder:
             return None
         return _Claim(place, "government", None, None, _UNDATED, "unknown", "capital", None)
 
-    def _periods(self, facts: _PlaceFacts, claims: list[_Claim], reference: date | None,
-                 as_of: date | None) -> list[ControlPeriod]:
+    def _periods(self, facts: _PlaceFacts, claims: list[_Claim], as_of: date | None
+                 ) -> tuple[list[ControlPeriod], list[tuple[float, date | None]]]:
         # transfers order the story; presence only fills a place no transfer speaks of
         transfers = [c for c in claims if c.basis in ("transfer", "region")]
         chosen = transfers or [c for c in claims if c.basis != "transfer"]
@@ -234,22 +268,19 @@ class ControlBuilder:
                 since_precision=claim.precision if claim.start != _UNDATED else "unknown",  # type: ignore[arg-type]
                 basis=claim.basis))
             supports.append([claim])
-        for period, support in zip(periods, supports, strict=True):
-            self._fill(period, support, facts, reference, as_of)
-        return periods
+        strengths = [self._fill(period, support, facts, as_of)
+                     for period, support in zip(periods, supports, strict=True)]
+        return periods, strengths
 
-    def _fill(self, period: ControlPeriod, support: list[_Claim], facts: _PlaceFacts, reference: date | None,
-              as_of: date | None) -> None:
+    def _fill(self, period: ControlPeriod, support: list[_Claim], facts: _PlaceFacts,
+              as_of: date | None) -> tuple[float, date | None]:
+        """Fill a period from the claims behind it; returns its base strength and newest claim date."""
         incidents = [c.incident for c in support if c.incident is not None]
         doubt = 1.0
         for incident in incidents:
             doubt *= 1.0 - incident.confidence
         strength = (1.0 - doubt) if incidents else 0.5
         newest = max(c.start for c in support)
-        if reference is not None and newest != _UNDATED and newest <= reference:
-            age = (reference - newest).days
-            strength *= 0.5 + 0.5 * 0.5 ** (age / HALF_LIFE_DAYS)
-        period.confidence = round(strength * BASIS_WEIGHT[period.basis], 3)
         if period.controller_actor is None:
             period.controller_actor = next((c.actor for c in support if c.actor is not None), None)
         period.incidents = list(dict.fromkeys(i.incident_id for i in incidents))
@@ -269,6 +300,21 @@ class ControlBuilder:
                     period.evidence.extend(_citations(battle))
         period.contested_by = list(dict.fromkeys(challengers))
         period.status = "besieged" if besieged else "contested" if challengers else "held"
+        return strength, None if newest == _UNDATED else newest
+
+
+def aged_confidence(strength: float, newest: date | None, reference: date | None, basis: ControlBasis) -> float:
+    """A period's confidence: its strength, discounted by the age of its newest evidence on
+    `reference` (half of the weight fades after `HALF_LIFE_DAYS`), times the basis weight."""
+    if reference is not None and newest is not None and newest <= reference:
+        age = (reference - newest).days
+        strength *= 0.5 + 0.5 * 0.5 ** (age / HALF_LIFE_DAYS)
+    return round(strength * BASIS_WEIGHT[basis], 3)
+
+
+def latest_claim(facts: _PlaceFacts) -> date | None:
+    """The newest dated claim about a place (the picture's age reference is the newest of all)."""
+    return max((c.start for c in facts.claims if c.start != _UNDATED), default=None)
 
 
 def _visible(start: date, as_of: date | None) -> bool:

@@ -209,11 +209,13 @@ def fuse_incidents(events: Iterable[EventRecord], documents: Mapping[str, Docume
             cluster = _Cluster([event])
             candidates.append(cluster)
             clusters.append(cluster)
-    return [_incident(cluster.events, documents, registry, originals or {}) for cluster in clusters]
+    return [incident_record(cluster.events, documents, registry, originals or {}) for cluster in clusters]
 
 
-def _incident(events: list[EventRecord], documents: Mapping[str, DocumentInfo],
-              registry: SourceRegistry, originals: Mapping[str, str]) -> IncidentRecord:
+def incident_record(events: list[EventRecord], documents: Mapping[str, DocumentInfo],
+                    registry: SourceRegistry, originals: Mapping[str, str]) -> IncidentRecord:
+    """The incident of a cluster of events (`documents` holds their documents and the
+    originals of near-copies; `originals` maps copies to originals)."""
     best = max(events, key=_evidence_rank)
     sources: list[IncidentSource] = []
     confidence_by_origin: dict[str, float] = {}

@@ -8,6 +8,8 @@ its outlets are added or take the user's tier.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +59,14 @@ class SourceRegistry:
 
     def weight_of(self, outlet: str | None, url: str | None = None) -> float:
         return self.tiers[self.tier_of(outlet, url)].weight
+
+    def digest(self) -> str:
+        """SHA-256 of what the registry decides (tiers, default, outlets): the fused state in the
+        database records the one it was fused with (docs/fusion.md, "Incremental fusion")."""
+        content = {"tiers": {str(n): [t.weight, t.label] for n, t in sorted(self.tiers.items())},
+                   "default_tier": self.default_tier, "by_name": sorted(self.by_name.items()),
+                   "by_domain": sorted(self.by_domain.items())}
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 def _merge(registry: SourceRegistry, path: Path, data: dict[str, Any]) -> None:

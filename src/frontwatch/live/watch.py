@@ -95,7 +95,8 @@ def load_feeds(path: Path, interval: float | None = None) -> list[FeedConfig]:
 
 @dataclass
 class Round:
-    """One poll of some feeds: the ingest summary and what each feed gave."""
+    """One poll of some feeds: the ingest summary and what each feed gave (the round's new
+    documents are then fused, unless the watcher is stopping or was made with `fuse=False`)."""
 
     summary: IngestSummary
     feeds: list[PollResult]
@@ -105,8 +106,10 @@ class Watcher:
     """Polls feeds into a database; `stop` (an Event) ends it between documents."""
 
     def __init__(self, database: Database, kb: KnowledgeBase, feeds: Sequence[FeedConfig], fetcher: Fetcher,
-                 report: Callable[[str], None]) -> None:
+                 report: Callable[[str], None], *, fuse: bool = True) -> None:
+        """`fuse`: fold each round's new documents into the fused picture (as `ingest` does)."""
         self.database = database
+        self.fuse = fuse
         self.kb = kb
         self.feeds = list(feeds)
         self.fetcher = fetcher
@@ -139,6 +142,11 @@ class Watcher:
         for line in summary.details():
             self.report(line)
         self.report(summary.line())
+        if self.fuse and summary.stored + summary.replaced and not self.stop.is_set():
+            # stopping leaves them pending: the next fuse, ingest or reader fuses them
+            from frontwatch.fuse.incremental import fuse
+
+            self.report(fuse(self.database, self.kb).line())
         return Round(summary, reader.results)
 
     def run(self, once: bool = False) -> Round | None:

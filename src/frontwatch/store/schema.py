@@ -205,6 +205,106 @@ quotes = Table(
 
 CHILD_TABLES = (mentions, events, quotes)
 
+# ---------------------------------------------------------------- fused state (docs/fusion.md)
+# What incremental fusion keeps: the watermark (which version of which document is fused),
+# incidents with a copy of their member events (so that a replaced document's old
+# contributions can be taken out after its events are gone), control per place, and
+# contradictions. No foreign keys to documents or events: the fused state describes the
+# documents as they were fused, and `frontwatch fuse` brings it up to date.
+
+fused_documents = Table(
+    "fused_documents", metadata,
+    Column("document_id", RowId, primary_key=True, autoincrement=False),  # documents.id
+    Column("doc_id", Text, nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False),  # the version fused (documents.stored_at)
+    Column("duplicate_of", Text),                     # documents.duplicate_of when fused (a change re-fuses it)
+    Column("original_stored_at", DateTime(timezone=True)),  # that original's version (a change re-fuses it)
+    Column("fused_at", DateTime(timezone=True), nullable=False),
+)
+
+fused_settings = Table(
+    "fused_settings", metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", Text, nullable=False),            # "sources": digest of the source registry fused with
+)
+
+fused_incidents = Table(
+    "fused_incidents", metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("incident_id", Text, nullable=False, index=True),
+    Column("sort_key", Json, nullable=False),         # its first event's fusion order: incidents' order
+    Column("control_place_id", Text),                 # the place it is control evidence about, if any
+    Column("place_country", Text),
+    Column("place_admin1", Text),
+    Column("place_feature", Text),
+    Column("record", Json, nullable=False),            # the IncidentRecord
+    Index("ix_fused_incidents_control_place", "control_place_id"),
+    Index("ix_fused_incidents_region", "place_country", "place_admin1", "place_feature"),
+)
+
+fused_events = Table(
+    "fused_events", metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("incident_row", RowId, ForeignKey("fused_incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("document_id", RowId, nullable=False),     # documents.id of the version fused
+    Column("ordinal", Integer, nullable=False),
+    Column("family", Text, nullable=False),           # type family and modality class: what may fuse
+    Column("modality_class", Text, nullable=False),
+    Column("date_kind", String(8), nullable=False),   # day | span | none
+    Column("date_start", Date),
+    Column("date_end", Date),
+    Column("place_id", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    # grid cell of the place (fuse/state.py CELL_DEGREES; -1: a place without coordinates, -2: none)
+    Column("cell", Integer, nullable=False),
+    Column("actor1_id", Text),
+    Column("outlet", Text),
+    Column("url", Text),                               # its document's (outlet tier by domain)
+    Column("published", Text),
+    Column("sort_key", Json, nullable=False),
+    Column("record", Json, nullable=False),            # the EventRecord
+    Index("ix_fused_events_incident", "incident_row"),
+    Index("ix_fused_events_document", "document_id"),
+    Index("ix_fused_events_candidates", "family", "modality_class", "cell", "date_kind", "date_start"),
+    Index("ix_fused_events_actor1", "actor1_id"),
+)
+
+control_places = Table(
+    "control_places", metadata,
+    Column("place_id", Text, primary_key=True),
+    Column("sort_key", Json, nullable=False),         # its first incident's: the timeline's order
+    Column("country", Text),
+    Column("admin1", Text),
+    Column("feature", Text),
+    Column("latest_claim", Date, index=True),         # newest dated claim: ages count from the newest of all
+)
+
+control_periods = Table(
+    "control_periods", metadata,
+    Column("place_id", Text, ForeignKey("control_places.place_id", ondelete="CASCADE"), primary_key=True),
+    Column("ordinal", Integer, primary_key=True, autoincrement=False),
+    Column("controller", Text),
+    Column("since", Text),
+    Column("basis", Text, nullable=False),
+    Column("strength", Float, nullable=False),         # before the discount for age
+    Column("newest", Date),                            # newest claim behind it (None: undated)
+    Column("record", Json, nullable=False),            # the ControlPeriod (confidence as of fusing)
+)
+
+fused_contradictions = Table(
+    "fused_contradictions", metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("subject_id", Text, nullable=False),
+    Column("sort_key", Json, nullable=False),
+    Column("record", Json, nullable=False),            # the ContradictionRecord
+    UniqueConstraint("kind", "subject_id"),
+)
+
+FUSED_TABLES = (fused_contradictions, control_periods, control_places, fused_events, fused_incidents,
+                fused_settings, fused_documents)
+
 # ---------------------------------------------------------------- live sources (revision 0002)
 # What `frontwatch ingest URL` and `frontwatch watch` remember between runs. URLs are keyed by
 # their SHA-256 (`url_key`, `feed_key`, `item_key`): PostgreSQL cannot index very long values.

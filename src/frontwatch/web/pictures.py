@@ -1,8 +1,9 @@
-"""The fused picture, computed from the stored records per request and cached.
+"""The fused picture, read from the database's fused state per request and cached.
 
-Fusion reads every stored event, so it is cached per `as_of`, keyed on the database's
-change marker (document count, highest id, latest store time: one cheap query). A
-request after an ingest sees the new records; repeated requests reuse the picture.
+Reading it (and, for a past `as_of`, fusing from scratch) touches every incident, so it is
+cached per `as_of`, keyed on the database's change marker (document count, highest id,
+latest store time: one cheap query). A request after an ingest sees the new records (pending
+documents are fused before reading); repeated requests reuse the picture.
 """
 
 from __future__ import annotations
