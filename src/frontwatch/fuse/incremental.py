@@ -94,7 +94,8 @@ class FuseSummary:
 
 
 def fuse(database: Database, kb: KnowledgeBase, *, rebuild: bool = False, batch_documents: int = BATCH_DOCUMENTS,
-         sources: SourceRegistry | None = None, on_batch: Callable[[FuseSummary], None] | None = None) -> FuseSummary:
+         sources: SourceRegistry | None = None, on_batch: Callable[[FuseSummary], None] | None = None,
+         max_batches: int | None = None) -> FuseSummary:
     """Bring the fused state up to date with the stored documents, one transaction per batch
     of documents (a run killed half-way leaves the state of the batches it committed, which is
     the exact fusion of the documents marked fused; running again does the rest).
@@ -125,6 +126,8 @@ def fuse(database: Database, kb: KnowledgeBase, *, rebuild: bool = False, batch_
                 break
         if on_batch is not None:
             on_batch(summary)
+        if max_batches is not None and summary.batches >= max_batches:
+            break  # a reader's fuse: what was pending when it looked, not what an ingest adds meanwhile
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -166,9 +169,12 @@ def fuse_pending(database: Database, kb: KnowledgeBase, sources: SourceRegistry 
         fused_with = read_setting(connection, SOURCES_SETTING)
         if fused_with is not None and fused_with != registry.digest():
             return None
-        if pending_count(connection) == 0:
+        pending = pending_count(connection)
+        if pending == 0:
             return None
-    return fuse(database, kb, sources=registry)
+    # One batch of what is pending now: a reader must not chase an ingest that keeps storing
+    # documents (it would fuse until the ingest ends); later documents wait for the next read.
+    return fuse(database, kb, sources=registry, batch_documents=pending, max_batches=1)
 
 
 class _Folder:
