@@ -33,6 +33,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # A whole response must arrive within this many timeouts (httpx's read timeout is per read, so a
 # server trickling one byte a second would otherwise never time out).
 RESPONSE_TIMEOUTS = 4
+READ_CHUNK = 64 * 1024  # bytes per read of a response body
 ROBOTS_MAX_BYTES = 512_000  # what is parsed of a robots.txt (Google reads 500 KiB)
 ROBOTS_TTL_SECONDS = 24 * 3600.0  # RFC 9309: a cached robots.txt is used for at most 24 hours
 ROBOTS_FAILURE_TTL_SECONDS = 600.0  # an unreachable robots.txt is asked for again after this
@@ -228,7 +229,8 @@ class Fetcher:
         size = 0
         try:
             # iter_bytes decompresses: the cap applies to what we would hold, so a gzip bomb stops too.
-            for chunk in response.iter_bytes():
+            # Fixed-size chunks: reading stops at most one chunk past the cap, whatever the socket gives.
+            for chunk in response.iter_bytes(chunk_size=READ_CHUNK):
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > limit:
