@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from feeds_support import LocalWeb
 from frontwatch.kb.index import KnowledgeBase
 from frontwatch.records import DocumentRecord, EventRecord, MentionRecord, QuoteRecord, SourceDocument
 
@@ -310,3 +311,11 @@ def database(db_url: str) -> Iterator[Database]:
         yield opened
     finally:
         opened.dispose()
+
+
+@pytest.fixture()
+def web() -> Iterator[LocalWeb]:
+    """A local HTTP server on 127.0.0.1 serving what a test adds (tests/feeds_support.py)."""
+    server = LocalWeb().start()
+    yield server
+    server.stop()

@@ -8,11 +8,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-
-import pytest
 
 from feeds_support import Item, LocalWeb, corpus_feed
 from frontwatch.kb.index import KnowledgeBase
@@ -37,13 +34,6 @@ FRENCH = (
 def frontwatch(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "frontwatch.cli", *args], capture_output=True, text=True,
                           cwd=REPO, env={**os.environ, **ENV}, timeout=600)
-
-
-@pytest.fixture()
-def web() -> Iterator[LocalWeb]:
-    server = LocalWeb().start()
-    yield server
-    server.stop()
 
 
 def syndicated(original: Item, number: int) -> Item:

@@ -14,13 +14,6 @@ from frontwatch.live.fetch import Fetcher, FetchSettings, Validators, retry_afte
 
 
 @pytest.fixture()
-def web() -> Iterator[LocalWeb]:
-    server = LocalWeb().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture()
 def waits() -> list[float]:
     return []
 

@@ -36,13 +36,6 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 
 
 @pytest.fixture()
-def web() -> Iterator[LocalWeb]:
-    server = LocalWeb().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture()
 def fetcher() -> Iterator[Fetcher]:
     with Fetcher(FetchSettings(timeout=1.0, retries=1, backoff=0.0)) as client:
         yield client

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,13 +31,6 @@ ENV = {"FRONTWATCH_HTTP_RETRIES": "0", "FRONTWATCH_HTTP_TIMEOUT": "5"}
 def frontwatch(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "frontwatch.cli", *args], capture_output=True, text=True,
                           cwd=REPO, env={**os.environ, **ENV}, timeout=300)
-
-
-@pytest.fixture()
-def web() -> Iterator[LocalWeb]:
-    server = LocalWeb().start()
-    yield server
-    server.stop()
 
 
 def fifty_item_feed(kb: KnowledgeBase) -> Feed:
