@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 
 from feeds_support import LocalWeb
 from frontwatch.kb.index import KnowledgeBase
@@ -18,6 +19,13 @@ from frontwatch.records import DocumentRecord, EventRecord, MentionRecord, Quote
 
 if TYPE_CHECKING:
     from frontwatch.store.db import Database
+
+# Property tests explore new random examples on every run on a developer's machine (and the long
+# fuzz run, benchmarks/fuzz.py, explores far more). CI sets HYPOTHESIS_PROFILE=ci: the same
+# examples on every run, so a red CI always means a change broke something, never that today's
+# draw found an old bug; run `HYPOTHESIS_PROFILE=ci pytest` to see exactly what CI sees.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 CACHE_VARIABLE = "FRONTWATCH_CACHE_DIR"
 _previous_cache: str | None = None

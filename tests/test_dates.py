@@ -178,6 +178,27 @@ def test_parse_published() -> None:
     assert parse_published(None) is None and parse_published("") is None
 
 
+def test_placeholder_publication_dates_are_unknown() -> None:
+    # Go's zero time, "never" and a CMS default are no publication dates; a real one near them is kept
+    for placeholder in ("0001-01-01", "0001-01-01T00:00:00Z", "9999-12-31", "1800-01-01"):
+        assert parse_published(placeholder) is None, placeholder
+    assert parse_published("1901-06-30") == date(1901, 6, 30)
+    assert parse_published("2199-12-31") == date(2199, 12, 31)
+
+
+@pytest.mark.parametrize("sentence", ["Rebels shelled the town yesterday.", "Rebels shelled the town on Sunday.",
+                                      "Rebels shelled the town last month.", "Rebels shelled it on 3 December.",
+                                      "Rebels shelled it this month.", "Rebels shelled it today."])
+def test_anchoring_at_the_first_day_of_the_calendar_does_not_step_off_it(sentence: str) -> None:
+    when, precision = anchor_date(sentence, date.min)
+    assert when is None or date.fromisoformat(when if len(when) == 10 else f"{when}-01") >= date.min
+    assert (when is None) == (precision == "unknown")
+
+
+def test_a_month_in_an_early_year_keeps_four_digits() -> None:
+    assert anchor_date("Rebels shelled it this month.", date(812, 5, 3)) == ("0812-05", "month")
+
+
 def test_events_carry_anchored_dates(extract: Callable[..., object]) -> None:
     result = extract("Government forces shelled Idlib yesterday. Rebels shelled Hama.\n"
                      "Air strikes hit Saraqib in Syria in 2018.", published="2024-12-05")

@@ -259,6 +259,20 @@ def _story(doc_id: str, text: str, outlet: str, published: str, url: str | None 
                           source=f"{doc_id}.txt")
 
 
+def test_dates_at_the_calendar_edges_store_and_fuse(database: Database, kb: KnowledgeBase) -> None:
+    # a placeholder publication date and dates in a text's first and last calendar years
+    stories = [_story("edge-1", "Rebels shelled Aleppo on 0001-01-01. Government forces captured Hama "
+                      "yesterday.", "Edge Wire", "0001-01-01"),
+               _story("edge-2", "Government forces shelled Aleppo on 9999-12-31, the rebels said. Rebels "
+                      "captured Hama on 1 January 0001.", "Other Wire", "9999-12-31")]
+    summary = IngestSummary()
+    ingest(iter(stories), kb, database, summary)
+    assert not summary.failed and summary.stored == 2
+    fuse(database, kb)
+    picture = fused(database, kb)
+    assert picture["incidents"] and picture == from_scratch(database, kb)
+
+
 def _links(database: Database) -> dict[str, str | None]:
     with database.read() as connection:
         return {row.doc_id: row.duplicate_of for row in connection.execute(

@@ -176,37 +176,68 @@ def _resolve(kind: str, expression: str, published: date | None) -> tuple[str | 
         return re.search(r"\d{4}", expression).group(), "year"  # type: ignore[union-attr]
     if kind == "month":
         parsed = _parse(expression, published)
-        return (parsed.strftime("%Y-%m"), "month") if parsed else (None, "unknown")
+        return (_month(parsed), "month") if parsed else (None, "unknown")
     if kind in ("day", "day_no_year"):
         parsed = _parse(expression, published)
         if parsed is None:
             return None, "unknown"
         if kind == "day_no_year" and published is not None and parsed > published:
-            parsed = parsed.replace(year=parsed.year - 1)  # "on 3 December" in a January article
+            parsed = _year_before(parsed)  # "on 3 December" in a January article
+            if parsed is None:
+                return None, "unknown"
         return parsed.isoformat(), "day"
     if published is None:
         return None, "unknown"
     if kind == "today":
         return published.isoformat(), "day"
     if kind == "yesterday":
-        return (published - timedelta(days=1)).isoformat(), "day"
+        return _days_before(published, 1)
     if kind == "weekday":
         weekday = _WEEKDAYS.index(expression.split()[-1].lower())
-        delta = (published.weekday() - weekday) % 7
-        return (published - timedelta(days=delta)).isoformat(), "day"
+        return _days_before(published, (published.weekday() - weekday) % 7)
     if kind == "this_month":
-        return published.strftime("%Y-%m"), "month"
+        return _month(published), "month"
     if kind == "last_month":
-        first = published.replace(day=1) - timedelta(days=1)
-        return first.strftime("%Y-%m"), "month"
+        if published.replace(day=1) == date.min:
+            return None, "unknown"
+        return _month(published.replace(day=1) - timedelta(days=1)), "month"
     return published.isoformat(), "week"
 
 
+def _days_before(published: date, days: int) -> tuple[str | None, str]:
+    """The day `days` before publication; unknown when that falls before the calendar's first day
+    (a corrupt publication date such as 0001-01-01 must not crash extraction)."""
+    if published.toordinal() <= days:
+        return None, "unknown"
+    return (published - timedelta(days=days)).isoformat(), "day"
+
+
+def _year_before(day: date) -> date | None:
+    """The same day a year earlier; 29 February becomes the 28th; None before year 1."""
+    if day.year == 1:
+        return None
+    if (day.month, day.day) == (2, 29):
+        day = day.replace(day=28)
+    return day.replace(year=day.year - 1)
+
+
+def _month(day: date) -> str:
+    """YYYY-MM with a four-digit year even for years before 1000 (strftime drops the padding)."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+# Publication dates outside these years are placeholders, not dates: Go's zero time "0001-01-01",
+# "9999-12-31" for "never", a CMS default of "1800-01-01". Anchoring "yesterday" to them would date
+# events to the wrong millennium (or, at the calendar's edge, fail), so they count as unknown.
+PLAUSIBLE_PUBLICATION_YEARS = range(1900, 2200)
+
+
 def parse_published(value: str | None) -> date | None:
-    """The publication date of a document record, if it is an ISO date."""
+    """The publication date of a document record, if it is an ISO date in a plausible year."""
     if not value:
         return None
     try:
-        return date.fromisoformat(value[:10])
+        published = date.fromisoformat(value[:10])
     except ValueError:
         return None
+    return published if published.year in PLAUSIBLE_PUBLICATION_YEARS else None

@@ -71,15 +71,21 @@ def date_interval(value: str | None) -> tuple[date, date] | None:
     try:
         parts = [int(p) for p in value[:10].split("-")]
         if len(parts) == 1:
-            return date(parts[0], 1, 1), date(parts[0], 12, 31)
+            return _inside_calendar(date(parts[0], 1, 1), date(parts[0], 12, 31))
         if len(parts) == 2:
             first = date(parts[0], parts[1], 1)
             following = date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
-            return first, following - timedelta(days=1)
+            return _inside_calendar(first, following - timedelta(days=1))
         day = date(parts[0], parts[1], parts[2])
-        return day, day
+        return _inside_calendar(day, day)
     except ValueError:
         return None
+
+
+def _inside_calendar(first: date, last: date) -> tuple[date, date] | None:
+    """The interval, or None (an unknown date) in the calendar's first or last year, where the
+    slack and span arithmetic of matching would step off the calendar ("0001-01-01" in a text)."""
+    return (first, last) if 1 < first.year and last.year < 9999 else None
 
 
 def _origin_key(name: str) -> str:

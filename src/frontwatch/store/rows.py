@@ -137,6 +137,8 @@ def date_range(value: str | None, precision: str) -> tuple[datetime.date | None,
         return None, None
     try:
         parts = [int(part) for part in value.split("-")]
+        if not 1 < parts[0] < 9999:
+            return None, None  # the calendar's edge years: no room for slack (see fuse date_interval)
         if len(parts) == 1:
             return datetime.date(parts[0], 1, 1), datetime.date(parts[0], 12, 31)
         if len(parts) == 2:
